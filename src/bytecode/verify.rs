@@ -1,0 +1,362 @@
+//! Load-time verification of a `Program`, plus the operand-layout table (`layout`, `extra`)
+//! that the verifier, the disassembler and test assemblers share.
+//!
+//! After `verify` succeeds the VM may rely on: valid opcodes; every register operand (and
+//! register range) below the function's `nregs` ≤ 256; jump targets on instruction
+//! boundaries inside the code; constant, function, global, type, print-signature and native
+//! indices in range; extra words present; a line per code word; a safepoint at every
+//! allocating instruction and every call; valid capture sources; and a last instruction that
+//! cannot fall through (`Ret`, `Ret0`, `Jmp` or `Panic`).
+
+use super::chunk::{CaptureSource, Function, Program, RtType};
+use super::native::Native;
+use super::op::{Instr, Op};
+
+/// How one 8-bit field of an instruction is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Unused,
+    /// A register of the current frame.
+    Reg,
+    /// First register of a range whose length is given by another operand.
+    RegBase,
+    /// An unsigned count, flag or small index.
+    Num,
+    /// A signed 8-bit immediate.
+    SNum,
+}
+
+/// What the 16-bit Bx field of an `ABx` instruction indexes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BxKind {
+    Const,
+    Func,
+    Global,
+}
+
+/// What a signed 16-bit sBx field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SbxKind {
+    /// A jump offset relative to the next instruction.
+    Jump,
+    /// An immediate value.
+    Imm,
+}
+
+/// The encoding of an instruction's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Abc(Field, Field, Field),
+    ABx(Field, BxKind),
+    AsBx(Field, SbxKind),
+    /// A signed 24-bit jump offset.
+    SJ,
+}
+
+/// What the extra word after an instruction holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra {
+    None,
+    Type,
+    Func,
+    /// native id (low 16 bits) | type argument (high 16 bits)
+    Native,
+    /// 0 or 1
+    Flag,
+    PrintSig,
+}
+
+pub fn layout(op: Op) -> Layout {
+    use Field::*;
+    use Op::*;
+    match op {
+        LoadI => Layout::AsBx(Reg, SbxKind::Imm),
+        LoadK => Layout::ABx(Reg, BxKind::Const),
+        Closure => Layout::ABx(Reg, BxKind::Func),
+        GetGlobal | SetGlobal => Layout::ABx(Reg, BxKind::Global),
+        Jmp => Layout::SJ,
+        JmpIf | JmpIfNot | ForPrepS | ForPrepU | ForLoop | TryBegin => Layout::AsBx(Reg, SbxKind::Jump),
+        LoadNil | Ret | Panic => Layout::Abc(Reg, Unused, Unused),
+        Ret0 | TryEnd => Layout::Abc(Unused, Unused, Unused),
+        AddII32 | AddII64 => Layout::Abc(Reg, Reg, SNum),
+        Call | CallK | CallN | Print => Layout::Abc(Reg, Num, Unused),
+        GetCap => Layout::Abc(Reg, Num, Unused),
+        NewCell | ErrorField => Layout::Abc(Reg, Reg, Num),
+        NewArray => Layout::Abc(Reg, RegBase, Num),
+        Move | NegI32 | NegI64 | NegF64 | BitNot | BitNotU32 | Not | TruncI32 | TruncU32
+        | IntToBool | SIntToF64 | UIntToF64 | F64ToI32 | F64ToI64 | F64ToU32 | F64ToU64
+        | ToStr | RangeUnpack | NewRange | GetCell | SetCell | StrLen | ArrayLen | ArrayPush
+        | ArrayPop => Layout::Abc(Reg, Reg, Unused),
+        _ => Layout::Abc(Reg, Reg, Reg),
+    }
+}
+
+pub fn extra(op: Op) -> Extra {
+    match op {
+        Op::EqDeep | Op::ToStr | Op::NewRange => Extra::Type,
+        Op::CallK => Extra::Func,
+        Op::CallN => Extra::Native,
+        Op::NewArray => Extra::Flag,
+        Op::Print => Extra::PrintSig,
+        _ => Extra::None,
+    }
+}
+
+/// Number of arguments each native takes.
+pub fn native_arity(n: Native) -> usize {
+    use Native::*;
+    match n {
+        Input | Timestamp => 0,
+        InputPrompt | ParseInt | ParseFloat | Assert | Abs | Sort | Sorted | Reverse | Trim
+        | ToUpper | ToLower | Chars | Exit => 1,
+        Min | Max | ArrayRemove | ArrayContains | StrContains | StartsWith | EndsWith | Split
+        | Join | Repeat => 2,
+        AssertEq | ArrayInsert | Replace => 3,
+    }
+}
+
+/// Whether a native reads the type argument of its `CallN`.
+pub fn native_uses_type(n: Native) -> bool {
+    use Native::*;
+    matches!(n, AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains)
+}
+
+/// Checks the whole program once at load; the error names the function and pc.
+pub fn verify(program: &Program) -> Result<(), String> {
+    check_types(program)?;
+    for (i, sig) in program.print_sigs.iter().enumerate() {
+        if let Some(t) = sig.iter().find(|t| **t as usize >= program.types.len()) {
+            return Err(format!("print signature {i}: type {t} out of range"));
+        }
+    }
+    if program.entry as usize >= program.functions.len() {
+        return Err(format!("entry function {} out of range", program.entry));
+    }
+    for (i, f) in program.functions.iter().enumerate() {
+        FnCheck { prog: program, f }
+            .run()
+            .map_err(|e| format!("function {i} `{}`: {e}", f.name))?;
+    }
+    Ok(())
+}
+
+fn check_types(program: &Program) -> Result<(), String> {
+    let n = program.types.len();
+    let ok = |t: &u16| (*t as usize) < n;
+    for (i, t) in program.types.iter().enumerate() {
+        let valid = match t {
+            RtType::Array(e) | RtType::Range(e) => ok(e),
+            RtType::Func { params, ret } => params.iter().all(ok) && ok(ret),
+            _ => true,
+        };
+        if !valid {
+            return Err(format!("type {i} refers to a type out of range"));
+        }
+    }
+    Ok(())
+}
+
+struct FnCheck<'a> {
+    prog: &'a Program,
+    f: &'a Function,
+}
+
+impl FnCheck<'_> {
+    fn run(&self) -> Result<(), String> {
+        let f = self.f;
+        if f.nregs > 256 {
+            return Err(format!("nregs {} exceeds 256", f.nregs));
+        }
+        if f.nparams > f.nregs {
+            return Err(format!("nparams {} exceeds nregs {}", f.nparams, f.nregs));
+        }
+        if f.lines.len() != f.code.len() {
+            return Err(format!("{} lines for {} code words", f.lines.len(), f.code.len()));
+        }
+        if f.file as usize >= self.prog.files.len().max(1) {
+            return Err(format!("file index {} out of range", f.file));
+        }
+        if f.safepoints.windows(2).any(|w| w[0].pc >= w[1].pc) {
+            return Err("safepoints are not sorted by pc".into());
+        }
+        let starts = self.instruction_starts()?;
+        let mut last = None;
+        let mut pc = 0;
+        while pc < f.code.len() {
+            let ins = Instr(f.code[pc]);
+            let op = ins.op().ok_or_else(|| format!("pc {pc}: bad opcode {}", ins.op_byte()))?;
+            self.check_instr(pc, ins, op, &starts).map_err(|e| format!("pc {pc} ({}): {e}", op.name()))?;
+            last = Some(op);
+            pc += 1 + op.extra_words();
+        }
+        match last {
+            Some(Op::Ret | Op::Ret0 | Op::Jmp | Op::Panic) => Ok(()),
+            _ => Err("code may fall off its end (last instruction must be Ret, Ret0, Jmp or Panic)".into()),
+        }
+    }
+
+    /// Marks the pc of every instruction start; errors on bad opcodes and missing extra words.
+    fn instruction_starts(&self) -> Result<Vec<bool>, String> {
+        let code = &self.f.code;
+        let mut starts = vec![false; code.len()];
+        let mut pc = 0;
+        while pc < code.len() {
+            let ins = Instr(code[pc]);
+            let op = ins.op().ok_or_else(|| format!("pc {pc}: bad opcode {}", ins.op_byte()))?;
+            starts[pc] = true;
+            let next = pc + 1 + op.extra_words();
+            if next > code.len() {
+                return Err(format!("pc {pc} ({}): missing extra word", op.name()));
+            }
+            pc = next;
+        }
+        Ok(starts)
+    }
+
+    fn reg(&self, r: usize) -> Result<(), String> {
+        if r < self.f.nregs as usize {
+            Ok(())
+        } else {
+            Err(format!("register {r} out of range (nregs {})", self.f.nregs))
+        }
+    }
+
+    /// Registers `first..first + count` must all exist.
+    fn regs(&self, first: usize, count: usize) -> Result<(), String> {
+        if first + count <= self.f.nregs as usize {
+            Ok(())
+        } else {
+            Err(format!("registers {first}..{} out of range (nregs {})", first + count, self.f.nregs))
+        }
+    }
+
+    fn check_instr(&self, pc: usize, ins: Instr, op: Op, starts: &[bool]) -> Result<(), String> {
+        self.check_fields(pc, ins, op, starts)?;
+        self.check_ranges(ins, op)?;
+        let word = self.f.code.get(pc + 1).copied().unwrap_or(0);
+        self.check_extra(ins, op, word)?;
+        self.check_safepoint(pc, ins, op)
+    }
+
+    fn check_fields(&self, pc: usize, ins: Instr, op: Op, starts: &[bool]) -> Result<(), String> {
+        let field = |f: Field, v: usize| match f {
+            Field::Reg => self.reg(v),
+            _ => Ok(()),
+        };
+        match layout(op) {
+            Layout::Abc(a, b, c) => {
+                field(a, ins.a())?;
+                field(b, ins.b())?;
+                field(c, ins.c())
+            }
+            Layout::ABx(a, kind) => {
+                field(a, ins.a())?;
+                let (len, what) = match kind {
+                    BxKind::Const => (self.prog.constants.len(), "constant"),
+                    BxKind::Func => (self.prog.functions.len(), "function"),
+                    BxKind::Global => (self.prog.globals.len(), "global"),
+                };
+                if ins.bx() >= len {
+                    return Err(format!("{what} index {} out of range", ins.bx()));
+                }
+                if kind == BxKind::Func {
+                    self.check_captures(ins.bx())?;
+                }
+                Ok(())
+            }
+            Layout::AsBx(a, kind) => {
+                field(a, ins.a())?;
+                if kind == SbxKind::Jump {
+                    self.target(pc, ins.sbx(), starts)?;
+                }
+                Ok(())
+            }
+            Layout::SJ => self.target(pc, ins.sj(), starts),
+        }
+    }
+
+    fn target(&self, pc: usize, offset: isize, starts: &[bool]) -> Result<(), String> {
+        let t = pc as isize + 1 + offset;
+        if t >= 0 && (t as usize) < starts.len() && starts[t as usize] {
+            Ok(())
+        } else {
+            Err(format!("jump target {t} is not an instruction start"))
+        }
+    }
+
+    /// The capture list of function `callee`, evaluated in this function's frame.
+    fn check_captures(&self, callee: usize) -> Result<(), String> {
+        let Some(g) = self.prog.functions.get(callee) else { return Ok(()) };
+        for cap in &g.captures {
+            match cap.source {
+                CaptureSource::Register(r) => self.reg(r as usize)?,
+                CaptureSource::Capture(i) if (i as usize) < self.f.captures.len() => {}
+                CaptureSource::Capture(i) => return Err(format!("capture source {i} out of range")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Operands that name several registers or carry a bounded count or flag.
+    fn check_ranges(&self, ins: Instr, op: Op) -> Result<(), String> {
+        let (a, b, c) = (ins.a(), ins.b(), ins.c());
+        match op {
+            Op::ForPrepS | Op::ForPrepU | Op::ForLoop | Op::RangeUnpack => self.regs(a, 4),
+            Op::NewRange => self.regs(b, 4),
+            Op::Call | Op::CallK | Op::CallN => self.regs(a, b + 1),
+            Op::Print => self.regs(a, b),
+            Op::NewArray => self.regs(b, c),
+            Op::StrSlice | Op::ArraySlice => self.regs(c, 2),
+            Op::GetCap if b >= self.f.captures.len() => Err(format!("capture {b} out of range")),
+            Op::NewCell | Op::ErrorField if c > 1 => Err(format!("operand C = {c} must be 0 or 1")),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_extra(&self, ins: Instr, op: Op, word: u32) -> Result<(), String> {
+        let types = self.prog.types.len();
+        match extra(op) {
+            Extra::None => Ok(()),
+            Extra::Type if (word as usize) < types => Ok(()),
+            Extra::Type => Err(format!("type {word} out of range")),
+            Extra::Flag if word <= 1 => Ok(()),
+            Extra::Flag => Err(format!("flag word {word} must be 0 or 1")),
+            Extra::Func => {
+                let g = self.prog.functions.get(word as usize).ok_or(format!("function {word} out of range"))?;
+                if g.nparams as usize != ins.b() {
+                    return Err(format!("{} arguments for `{}` which takes {}", ins.b(), g.name, g.nparams));
+                }
+                Ok(())
+            }
+            Extra::Native => {
+                let n = Native::from_u16(word as u16).ok_or(format!("native {} out of range", word & 0xFFFF))?;
+                if native_arity(n) != ins.b() {
+                    return Err(format!("{} arguments for native {} which takes {}", ins.b(), n.name(), native_arity(n)));
+                }
+                if native_uses_type(n) && (word >> 16) as usize >= types {
+                    return Err(format!("native type argument {} out of range", word >> 16));
+                }
+                Ok(())
+            }
+            Extra::PrintSig => {
+                let sig = self.prog.print_sigs.get(word as usize).ok_or(format!("print signature {word} out of range"))?;
+                if sig.len() != ins.b() {
+                    return Err(format!("print signature has {} types for {} values", sig.len(), ins.b()));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn check_safepoint(&self, pc: usize, ins: Instr, op: Op) -> Result<(), String> {
+        if !op.may_allocate() && !op.is_call() {
+            return Ok(());
+        }
+        let set = self.f.safepoint(pc).ok_or("missing safepoint")?;
+        let limit = if op.is_call() { ins.a() + 1 } else { self.f.nregs as usize };
+        match set.iter().find(|r| *r >= limit) {
+            Some(r) => Err(format!("safepoint register {r} not below {limit}")),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! Per-function code generation state: register allocation (locals and temporaries on one
+//! stack discipline, each register tagged with whether it holds a heap reference),
+//! instruction emission with line numbers, jump patching, loop contexts, and the safepoint
+//! register maps the collector uses.
+
+use super::Gen;
+use crate::bytecode::chunk::{Capture, CaptureSource, Function, RegSet, Safepoint};
+use crate::bytecode::op::{Instr, Op, MAX_SBX, MAX_SJ};
+use crate::resolve::{BindingId, FnId};
+use crate::syntax::span::Span;
+use crate::types::ty::{TvId, Ty};
+use hashbrown::HashMap;
+
+pub(crate) type Reg = u8;
+
+/// Where a binding lives in the current function.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Place {
+    Reg(Reg),
+    /// A register holding the binding's cell.
+    Cell(Reg),
+    Capture(u16),
+    /// A capture holding the binding's cell.
+    CapturedCell(u16),
+    Global(u16),
+}
+
+pub(crate) struct LoopCtx {
+    pub label: Option<String>,
+    pub breaks: Vec<usize>,
+    pub continues: Vec<usize>,
+    /// Register mark to restore when jumping out (not used for correctness of registers,
+    /// which are function-wide, but documents the loop's extent).
+    pub try_depth: usize,
+}
+
+pub(crate) struct FnBuilder<'g, 'a> {
+    pub g: &'g mut Gen<'a>,
+    pub fn_id: FnId,
+    pub subst: HashMap<TvId, Ty>,
+    name: String,
+    code: Vec<u32>,
+    lines: Vec<u32>,
+    pub line: u32,
+    next_reg: usize,
+    max_reg: usize,
+    reg_ref: [bool; 256],
+    safepoints: Vec<Safepoint>,
+    pub locals: HashMap<BindingId, Reg>,
+    pub loops: Vec<LoopCtx>,
+    pub try_depth: usize,
+    nparams: u16,
+    captures: Vec<Capture>,
+    span: Span,
+}
+
+impl<'g, 'a> FnBuilder<'g, 'a> {
+    pub fn new(g: &'g mut Gen<'a>, fn_id: FnId, name: String, subst: HashMap<TvId, Ty>, span: Span) -> FnBuilder<'g, 'a> {
+        let line = if span == Span::default() { 1 } else { g.lines.line(span.start) };
+        FnBuilder {
+            g,
+            fn_id,
+            subst,
+            name,
+            code: Vec::new(),
+            lines: Vec::new(),
+            line,
+            next_reg: 0,
+            max_reg: 0,
+            reg_ref: [false; 256],
+            safepoints: Vec::new(),
+            locals: HashMap::new(),
+            loops: Vec::new(),
+            try_depth: 0,
+            nparams: 0,
+            captures: Vec::new(),
+            span,
+        }
+    }
+
+    pub fn finish(mut self) -> Function {
+        self.safepoints.sort_by_key(|s| s.pc);
+        self.safepoints.dedup_by_key(|s| s.pc);
+        Function {
+            name: self.name,
+            code: self.code,
+            lines: self.lines,
+            file: 0,
+            nparams: self.nparams,
+            nregs: self.max_reg.max(1) as u16,
+            safepoints: self.safepoints,
+            captures: self.captures,
+        }
+    }
+
+    pub fn set_params(&mut self, n: usize) {
+        self.nparams = n as u16;
+    }
+
+    pub fn set_captures(&mut self, caps: Vec<Capture>) {
+        self.captures = caps;
+    }
+
+    // ---- types ----
+
+    /// The concrete type of `t` under this instantiation's substitution.
+    pub fn concrete(&self, t: &Ty) -> Ty {
+        let z = self.g.typed.table.zonk(t);
+        self.subst_ty(&z)
+    }
+
+    fn subst_ty(&self, t: &Ty) -> Ty {
+        match t {
+            Ty::Var(v) => self.subst.get(v).cloned().unwrap_or(Ty::I32),
+            Ty::Array(e) => Ty::array(self.subst_ty(e)),
+            Ty::Range(e) => Ty::Range(Box::new(self.subst_ty(e))),
+            Ty::Func(ps, r) => Ty::Func(ps.iter().map(|p| self.subst_ty(p)).collect(), Box::new(self.subst_ty(r))),
+            other => other.clone(),
+        }
+    }
+
+    pub fn node_type(&self, id: u32) -> Ty {
+        self.concrete(&self.g.typed.expr_type(id))
+    }
+
+    pub fn binding_type(&self, b: BindingId) -> Ty {
+        self.concrete(&self.g.typed.binding_types[b as usize])
+    }
+
+    // ---- registers ----
+
+    pub fn mark(&self) -> usize {
+        self.next_reg
+    }
+
+    pub fn free_to(&mut self, mark: usize) {
+        self.next_reg = mark.min(self.next_reg);
+    }
+
+    pub fn alloc(&mut self, is_ref: bool) -> Reg {
+        if self.next_reg >= 255 {
+            let span = self.span;
+            self.g.limit_error("function needs more than 255 registers", span);
+            return 254;
+        }
+        let r = self.next_reg;
+        self.reg_ref[r] = is_ref;
+        self.next_reg += 1;
+        self.max_reg = self.max_reg.max(self.next_reg);
+        r as Reg
+    }
+
+    pub fn alloc_for(&mut self, t: &Ty) -> Reg {
+        let is_ref = self.g.is_ref(t);
+        self.alloc(is_ref)
+    }
+
+    /// Allocate `n` consecutive registers (kinds set later with `set_kind`).
+    pub fn alloc_n(&mut self, n: usize) -> Reg {
+        let first = self.alloc(false);
+        for _ in 1..n {
+            self.alloc(false);
+        }
+        first
+    }
+
+    pub fn set_kind(&mut self, r: Reg, is_ref: bool) {
+        self.reg_ref[r as usize] = is_ref;
+    }
+
+    pub fn set_kind_for(&mut self, r: Reg, t: &Ty) {
+        let is_ref = self.g.is_ref(t);
+        self.set_kind(r, is_ref);
+    }
+
+    /// Live reference registers below `limit`.
+    fn refs_below(&self, limit: usize) -> RegSet {
+        let mut set = RegSet::default();
+        for r in 0..limit.min(self.next_reg) {
+            if self.reg_ref[r] {
+                set.insert(r);
+            }
+        }
+        set
+    }
+
+    // ---- emission ----
+
+    pub fn pc(&self) -> usize {
+        self.code.len()
+    }
+
+    fn push_word(&mut self, w: u32) {
+        self.code.push(w);
+        self.lines.push(self.line);
+    }
+
+    pub fn set_line(&mut self, span: Span) {
+        if span != Span::default() {
+            self.line = self.g.lines.line(span.start);
+        }
+    }
+
+    /// Emit one instruction (and its extra word), recording a safepoint if it may collect.
+    pub fn emit(&mut self, i: Instr, extra: Option<u32>) -> usize {
+        let at = self.pc();
+        self.push_word(i.0);
+        if let Some(x) = extra {
+            self.push_word(x);
+        }
+        if let Some(op) = i.op() {
+            if op.may_allocate() {
+                let refs = self.refs_below(256);
+                self.safepoints.push(Safepoint { pc: at as u32, refs });
+            }
+            if op.is_call() || op == Op::CallN {
+                // References live across the call: everything below the call window.
+                let refs = self.refs_below(i.a());
+                if op == Op::CallN {
+                    let mut after = self.refs_below(i.a());
+                    if self.reg_ref[i.a()] {
+                        after.insert(i.a());
+                    }
+                    self.replace_safepoint(at, after);
+                } else {
+                    self.safepoints.push(Safepoint { pc: at as u32, refs });
+                }
+            }
+        }
+        at
+    }
+
+    fn replace_safepoint(&mut self, pc: usize, refs: RegSet) {
+        self.safepoints.retain(|s| s.pc != pc as u32);
+        self.safepoints.push(Safepoint { pc: pc as u32, refs });
+    }
+
+    pub fn abc(&mut self, op: Op, a: Reg, b: Reg, c: Reg) -> usize {
+        self.emit(Instr::abc(op, a, b, c), None)
+    }
+
+    pub fn abc_x(&mut self, op: Op, a: Reg, b: Reg, c: Reg, extra: u32) -> usize {
+        self.emit(Instr::abc(op, a, b, c), Some(extra))
+    }
+
+    pub fn abx(&mut self, op: Op, a: Reg, bx: u16) -> usize {
+        self.emit(Instr::abx(op, a, bx), None)
+    }
+
+    /// Emit a jump-like instruction with a placeholder offset; patch with `patch_to_here`.
+    pub fn jump(&mut self, op: Op, a: Reg) -> usize {
+        if op == Op::Jmp {
+            self.emit(Instr::with_sj(op, 0), None)
+        } else {
+            self.emit(Instr::asbx(op, a, 0), None)
+        }
+    }
+
+    pub fn patch_to_here(&mut self, at: usize) {
+        let target = self.pc();
+        self.patch(at, target);
+    }
+
+    /// Point the jump at `at` to `target`.
+    pub fn patch(&mut self, at: usize, target: usize) {
+        let offset = target as i64 - (at as i64 + 1);
+        let Some(word) = self.code.get(at).copied() else { return };
+        let instr = Instr(word);
+        let op = instr.op().unwrap_or(Op::Jmp);
+        let span = self.span;
+        let new = if op == Op::Jmp {
+            if offset.abs() > MAX_SJ as i64 {
+                self.g.limit_error("function body too large (jump out of range)", span);
+            }
+            Instr::with_sj(op, offset as i32)
+        } else {
+            if offset.abs() > MAX_SBX as i64 {
+                self.g.limit_error("function body too large (jump out of range)", span);
+            }
+            Instr::asbx(op, instr.a() as u8, offset as i16)
+        };
+        self.code[at] = new.0;
+    }
+
+    /// Emit a backward jump-like instruction to `target`.
+    pub fn jump_back(&mut self, op: Op, a: Reg, target: usize) {
+        let at = self.jump(op, a);
+        self.patch(at, target);
+    }
+
+    pub fn load_int(&mut self, dst: Reg, v: i64) {
+        if (i16::MIN as i64..=i16::MAX as i64).contains(&v) {
+            self.emit(Instr::asbx(Op::LoadI, dst, v as i16), None);
+        } else {
+            let k = self.g.constant(crate::bytecode::chunk::Constant::Bits(v as u64));
+            self.abx(Op::LoadK, dst, k);
+        }
+    }
+
+    pub fn load_bits(&mut self, dst: Reg, bits: u64) {
+        if bits <= i16::MAX as u64 {
+            self.load_int(dst, bits as i64);
+        } else {
+            let k = self.g.constant(crate::bytecode::chunk::Constant::Bits(bits));
+            self.abx(Op::LoadK, dst, k);
+        }
+    }
+
+    pub fn load_str(&mut self, dst: Reg, s: &str) {
+        let k = self.g.constant(crate::bytecode::chunk::Constant::Str(s.to_string()));
+        self.abx(Op::LoadK, dst, k);
+    }
+
+    pub fn mov(&mut self, dst: Reg, src: Reg) {
+        if dst != src {
+            self.abc(Op::Move, dst, src, 0);
+        }
+    }
+
+    /// Where binding `b` lives from this function's point of view.
+    pub fn place(&self, b: BindingId) -> Place {
+        let info = self.g.res.binding(b);
+        if info.global {
+            return Place::Global(self.g.globals.get(&b).copied().unwrap_or(0));
+        }
+        if let Some(r) = self.locals.get(&b) {
+            return if info.boxed { Place::Cell(*r) } else { Place::Reg(*r) };
+        }
+        let idx = self.g.res.capture_index(self.fn_id, b).unwrap_or(0) as u16;
+        if info.boxed {
+            Place::CapturedCell(idx)
+        } else {
+            Place::Capture(idx)
+        }
+    }
+
+    /// Capture descriptors for closure `f` created in this function.
+    pub fn capture_list(&self, f: FnId) -> Vec<Capture> {
+        let caps = self.g.res.function(f).captures.clone();
+        caps.iter()
+            .map(|b| {
+                let boxed = self.g.res.binding(*b).boxed;
+                let is_ref = boxed || self.g.is_ref(&self.binding_type(*b));
+                let source = match self.place(*b) {
+                    Place::Reg(r) | Place::Cell(r) => CaptureSource::Register(r),
+                    Place::Capture(i) | Place::CapturedCell(i) => CaptureSource::Capture(i),
+                    Place::Global(_) => CaptureSource::Capture(0),
+                };
+                Capture { source, is_ref }
+            })
+            .collect()
+    }
+}

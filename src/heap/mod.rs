@@ -1,0 +1,209 @@
+//! The garbage-collected heap: a slab of objects addressed by u32 handles with a free list,
+//! byte accounting that decides when to collect, and typed accessors. Collection itself is in
+//! `gc.rs`, strings (ropes) in `rope.rs`, object layouts in `object.rs`.
+//!
+//! The heap never collects on its own: the VM calls `collect` at instruction boundaries when
+//! `wants_gc` says so, passing the roots. Between two such points any handle held in a Rust
+//! local stays valid.
+
+pub mod gc;
+pub mod object;
+pub mod rope;
+
+use std::time::Duration;
+
+use crate::diag::codes;
+use crate::vm::error::RuntimeError;
+pub use object::{ArrayObj, ClosureObj, Obj, RangeObj, StrObj, NONE};
+
+/// Smallest collection threshold in bytes.
+pub const MIN_THRESHOLD: usize = 1 << 20;
+/// Largest single allocation (bytes) the heap accepts before reporting out of memory.
+pub const MAX_ALLOC_BYTES: usize = 1 << 31;
+
+/// Collector counters, for reporting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GcStats {
+    pub collections: u64,
+    pub total_pause: Duration,
+    /// Bytes allocated over the whole run.
+    pub allocated_bytes: u64,
+    /// Bytes live after the last collection.
+    pub live_bytes: usize,
+    /// Objects freed over the whole run.
+    pub freed_objects: u64,
+}
+
+pub struct Heap {
+    slots: Vec<Obj>,
+    marks: Vec<bool>,
+    free_head: u32,
+    /// Bytes accounted since start, minus what collections freed.
+    bytes: usize,
+    threshold: usize,
+    stress: bool,
+    gray: Vec<u32>,
+    pub stats: GcStats,
+}
+
+pub type HeapResult<T> = Result<T, RuntimeError>;
+
+/// An internal error: a handle does not name an object of the expected kind. Only a
+/// compiler bug (or an unverified program) can cause it.
+pub fn bad_handle(h: u64, want: &str) -> RuntimeError {
+    RuntimeError::new(codes::INTERNAL, format!("internal error: value {h:#x} is not a live {want}"))
+}
+
+pub fn out_of_memory() -> RuntimeError {
+    RuntimeError::new(codes::OUT_OF_MEMORY, "out of memory")
+}
+
+impl Heap {
+    /// `stress`: collect at every opportunity (`wants_gc` is always true).
+    pub fn new(stress: bool) -> Heap {
+        Heap {
+            slots: Vec::new(),
+            marks: Vec::new(),
+            free_head: NONE,
+            bytes: 0,
+            threshold: if stress { 0 } else { MIN_THRESHOLD },
+            stress,
+            gray: Vec::new(),
+            stats: GcStats::default(),
+        }
+    }
+
+    /// Stores `obj` in a free slot and returns its handle.
+    pub fn alloc(&mut self, obj: Obj) -> u64 {
+        self.account(obj.size());
+        if let Some(slot) = self.slots.get_mut(self.free_head as usize) {
+            let next = match slot {
+                Obj::Free(next) => *next,
+                _ => NONE,
+            };
+            let h = self.free_head;
+            *slot = obj;
+            self.free_head = next;
+            return h as u64;
+        }
+        self.slots.push(obj);
+        self.marks.push(false);
+        (self.slots.len() - 1) as u64
+    }
+
+    /// Records `n` more bytes in use (an object grew).
+    pub fn account(&mut self, n: usize) {
+        self.bytes = self.bytes.saturating_add(n);
+        self.stats.allocated_bytes = self.stats.allocated_bytes.saturating_add(n as u64);
+    }
+
+    /// Errors with E0014 when an allocation of `n` bytes is too large to attempt.
+    pub fn check_size(n: usize) -> HeapResult<()> {
+        if n > MAX_ALLOC_BYTES {
+            Err(out_of_memory())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether the VM should collect at the current safepoint.
+    #[inline(always)]
+    pub fn wants_gc(&self) -> bool {
+        self.bytes >= self.threshold
+    }
+
+    pub fn is_stress(&self) -> bool {
+        self.stress
+    }
+
+    /// Number of live (non-free) objects; O(slots), for tests and reports.
+    pub fn live_objects(&self) -> usize {
+        self.slots.iter().filter(|o| !matches!(o, Obj::Free(_))).count()
+    }
+
+    pub fn get(&self, h: u64) -> Option<&Obj> {
+        let obj = self.slots.get(usize::try_from(h).ok()?)?;
+        (!matches!(obj, Obj::Free(_))).then_some(obj)
+    }
+
+    pub fn get_mut(&mut self, h: u64) -> Option<&mut Obj> {
+        let obj = self.slots.get_mut(usize::try_from(h).ok()?)?;
+        (!matches!(obj, Obj::Free(_))).then_some(obj)
+    }
+
+    pub fn array(&self, h: u64) -> HeapResult<&ArrayObj> {
+        match self.get(h) {
+            Some(Obj::Array(a)) => Ok(a),
+            _ => Err(bad_handle(h, "array")),
+        }
+    }
+
+    pub fn array_mut(&mut self, h: u64) -> HeapResult<&mut ArrayObj> {
+        match self.get_mut(h) {
+            Some(Obj::Array(a)) => Ok(a),
+            _ => Err(bad_handle(h, "array")),
+        }
+    }
+
+    pub fn alloc_array(&mut self, items: Vec<u64>, refs: bool) -> u64 {
+        self.alloc(Obj::Array(ArrayObj { items, refs }))
+    }
+
+    /// Appends to an array, accounting the growth.
+    pub fn push(&mut self, h: u64, v: u64) -> HeapResult<()> {
+        let a = self.array_mut(h)?;
+        let before = a.items.capacity();
+        a.items.push(v);
+        let grown = a.items.capacity() - before;
+        self.account(grown * 8);
+        Ok(())
+    }
+
+    pub fn closure(&self, h: u64) -> HeapResult<&ClosureObj> {
+        match self.get(h) {
+            Some(Obj::Closure(c)) => Ok(c),
+            _ => Err(bad_handle(h, "closure")),
+        }
+    }
+
+    pub fn cell(&self, h: u64) -> HeapResult<u64> {
+        match self.get(h) {
+            Some(Obj::Cell { value, .. }) => Ok(*value),
+            _ => Err(bad_handle(h, "cell")),
+        }
+    }
+
+    pub fn set_cell(&mut self, h: u64, v: u64) -> HeapResult<()> {
+        match self.get_mut(h) {
+            Some(Obj::Cell { value, .. }) => {
+                *value = v;
+                Ok(())
+            }
+            _ => Err(bad_handle(h, "cell")),
+        }
+    }
+
+    pub fn range(&self, h: u64) -> HeapResult<RangeObj> {
+        match self.get(h) {
+            Some(Obj::Range(r)) => Ok(*r),
+            _ => Err(bad_handle(h, "range")),
+        }
+    }
+
+    /// (message, code) string handles of an Error object.
+    pub fn error(&self, h: u64) -> HeapResult<(u64, u64)> {
+        match self.get(h) {
+            Some(Obj::Error { message, code }) => Ok((*message, *code)),
+            _ => Err(bad_handle(h, "error")),
+        }
+    }
+
+    pub fn alloc_error(&mut self, message: &str, code: &str) -> u64 {
+        let message = self.alloc_str(message.as_bytes());
+        let code = self.alloc_str(code.as_bytes());
+        self.alloc(Obj::Error { message, code })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,188 @@
+//! Name resolution: binds every name use to its declaration, decides whether `x = e`
+//! declares or reassigns, enforces `mut`, same-block redeclaration, labels and
+//! `break`/`continue` placement, hoists top-level declarations, and records which
+//! variables closures capture (and which of those need a shared cell).
+//!
+//! May import: `syntax`, `diag`. Produces a `Resolution` of side tables keyed by `NodeId`
+//! and declaration spans; the AST itself is not changed.
+
+mod scope;
+pub mod suggest;
+
+use crate::diag::{codes, Diagnostic};
+use crate::syntax::ast::*;
+use crate::syntax::span::Span;
+use hashbrown::HashMap;
+use scope::{Resolver, ScopeKind};
+
+pub type BindingId = u32;
+pub type FnId = u32;
+
+/// The module's top-level code is function 0.
+pub const MODULE_INIT: FnId = 0;
+
+/// What a name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Res {
+    /// A local of some function (the current one, or an enclosing one: a capture).
+    Local(BindingId),
+    /// A module-level binding or constant, stored in a global slot.
+    Global(BindingId),
+    /// A top-level function.
+    Func(FnId),
+    /// A prelude built-in.
+    Builtin(Builtin),
+    /// Unresolvable; already reported.
+    Error,
+}
+
+#[derive(Clone, Debug)]
+pub struct BindingInfo {
+    pub name: String,
+    pub mutable: bool,
+    pub constant: bool,
+    /// The function whose frame holds it (`MODULE_INIT` for globals).
+    pub owner: FnId,
+    pub global: bool,
+    /// Captured by a closure and shared through a heap cell.
+    pub boxed: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FnKind {
+    ModuleInit,
+    TopLevel,
+    /// A `fn name` inside another function (a closure bound to `binding`).
+    Nested { binding: BindingId },
+    Lambda,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnInfo {
+    pub name: String,
+    pub kind: FnKind,
+    pub parent: Option<FnId>,
+    /// Bindings of enclosing functions this function uses, in capture-index order.
+    pub captures: Vec<BindingId>,
+    pub params: Vec<BindingId>,
+    pub span: Span,
+}
+
+/// How a plain `name = value` target was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignKind {
+    Declare(BindingId),
+    Reassign(Res),
+}
+
+#[derive(Default, Debug)]
+pub struct Resolution {
+    /// Every `ExprKind::Name` (outside assignment targets).
+    pub names: HashMap<NodeId, Res>,
+    /// Bare-name assignment targets.
+    pub targets: HashMap<NodeId, AssignKind>,
+    /// Declarations keyed by the declared identifier's span: `Decl`, params, `for` vars,
+    /// `catch` vars, nested `fn` names, constants.
+    pub decls: HashMap<Span, BindingId>,
+    /// Functions keyed by their declaration span (`FnDecl::span`).
+    pub fn_ids: HashMap<Span, FnId>,
+    pub bindings: Vec<BindingInfo>,
+    pub functions: Vec<FnInfo>,
+    /// Top-level functions by name.
+    pub top_fns: HashMap<String, FnId>,
+    /// Whether the module's top-level statements call `main` themselves.
+    pub top_level_calls_main: bool,
+}
+
+impl Resolution {
+    pub fn binding(&self, id: BindingId) -> &BindingInfo {
+        &self.bindings[id as usize]
+    }
+    pub fn function(&self, id: FnId) -> &FnInfo {
+        &self.functions[id as usize]
+    }
+    pub fn decl(&self, name: &Ident) -> Option<BindingId> {
+        self.decls.get(&name.span).copied()
+    }
+    /// Index of `binding` among `f`'s captures.
+    pub fn capture_index(&self, f: FnId, binding: BindingId) -> Option<usize> {
+        self.functions.get(f as usize)?.captures.iter().position(|b| *b == binding)
+    }
+}
+
+macro_rules! builtins {
+    ($($name:ident = $text:literal,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Builtin { $($name,)* }
+        impl Builtin {
+            pub const ALL: &'static [Builtin] = &[$(Builtin::$name,)*];
+            pub fn name(self) -> &'static str {
+                match self { $(Builtin::$name => $text,)* }
+            }
+            pub fn from_name(name: &str) -> Option<Builtin> {
+                match name { $($text => Some(Builtin::$name),)* _ => None }
+            }
+        }
+    };
+}
+
+builtins! {
+    Print = "print",
+    Len = "len",
+    Push = "push",
+    Pop = "pop",
+    Insert = "insert",
+    Remove = "remove",
+    Sorted = "sorted",
+    Sort = "sort",
+    Reverse = "reverse",
+    Contains = "contains",
+    Range = "range",
+    Min = "min",
+    Max = "max",
+    Abs = "abs",
+    Input = "input",
+    Int = "int",
+    Float = "float",
+    TypeOf = "typeof",
+    IsType = "istype",
+    Timestamp = "timestamp",
+    Assert = "assert",
+    AssertEq = "assert_eq",
+    Panic = "panic",
+    StartsWith = "starts_with",
+    EndsWith = "ends_with",
+    Split = "split",
+    Join = "join",
+    Trim = "trim",
+    ToUpper = "to_upper",
+    ToLower = "to_lower",
+    Replace = "replace",
+    Repeat = "repeat",
+    Chars = "chars",
+}
+
+/// Resolve one module. Diagnostics are appended to `diags`.
+pub fn resolve_module(module: &Module, diags: &mut Vec<Diagnostic>) -> Resolution {
+    let mut r = Resolver::new(diags);
+    r.new_function("<top level>", FnKind::ModuleInit, None, Span::default());
+    r.push_scope(ScopeKind::Function(MODULE_INIT));
+    r.hoist_top_level(&module.stmts);
+    r.top_level(&module.stmts);
+    r.pop_scope();
+    r.finish()
+}
+
+pub(crate) fn unknown_name(name: &Ident, candidates: Vec<String>) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        codes::UNKNOWN_NAME,
+        format!("unknown name `{}`", name.name),
+        name.span,
+        "not found in this scope",
+    );
+    if let Some(best) = suggest::closest(&name.name, candidates.iter().map(|s| s.as_str())) {
+        d = d.with_help(format!("did you mean `{best}`?"));
+    }
+    d
+}

@@ -1,0 +1,562 @@
+//! The resolver's walk: a stack of lexical scopes, each owned by one function, and the
+//! statement/expression traversal that fills in the `Resolution` tables.
+
+use super::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// A function's outermost scope (parameters); the module's top level is function 0.
+    Function(FnId),
+    Block,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Entry {
+    Binding(BindingId),
+    Func(FnId),
+    /// A struct or enum name: resolved by the type checker.
+    Type,
+}
+
+struct Scope {
+    kind: ScopeKind,
+    func: FnId,
+    names: HashMap<String, Entry>,
+}
+
+struct LoopCtx {
+    label: Option<String>,
+}
+
+pub struct Resolver<'d> {
+    out: Resolution,
+    scopes: Vec<Scope>,
+    fn_stack: Vec<FnId>,
+    loops: Vec<LoopCtx>,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl<'d> Resolver<'d> {
+    pub fn new(diags: &'d mut Vec<Diagnostic>) -> Resolver<'d> {
+        Resolver { out: Resolution::default(), scopes: Vec::new(), fn_stack: Vec::new(), loops: Vec::new(), diags }
+    }
+
+    pub fn finish(self) -> Resolution {
+        self.out
+    }
+
+    fn current_fn(&self) -> FnId {
+        self.fn_stack.last().copied().unwrap_or(MODULE_INIT)
+    }
+
+    pub fn new_function(&mut self, name: &str, kind: FnKind, parent: Option<FnId>, span: Span) -> FnId {
+        let id = self.out.functions.len() as FnId;
+        self.out.functions.push(FnInfo {
+            name: name.to_string(),
+            kind,
+            parent,
+            captures: Vec::new(),
+            params: Vec::new(),
+            span,
+        });
+        self.out.fn_ids.insert(span, id);
+        id
+    }
+
+    pub fn push_scope(&mut self, kind: ScopeKind) {
+        if let ScopeKind::Function(f) = kind {
+            self.fn_stack.push(f);
+        }
+        let func = self.current_fn();
+        self.scopes.push(Scope { kind, func, names: HashMap::new() });
+    }
+
+    pub fn pop_scope(&mut self) {
+        if let Some(scope) = self.scopes.pop() {
+            if let ScopeKind::Function(_) = scope.kind {
+                self.fn_stack.pop();
+            }
+        }
+    }
+
+    /// Whether the innermost scope is the module's outermost block.
+    fn at_module_level(&self) -> bool {
+        self.scopes.len() == 1
+    }
+
+    fn declare(&mut self, name: &Ident, mutable: bool, constant: bool) -> BindingId {
+        let global = self.at_module_level();
+        let id = self.out.bindings.len() as BindingId;
+        self.out.bindings.push(BindingInfo {
+            name: name.name.clone(),
+            mutable,
+            constant,
+            owner: self.current_fn(),
+            global,
+            boxed: false,
+            span: name.span,
+        });
+        self.out.decls.insert(name.span, id);
+        if let Some(scope) = self.scopes.last_mut() {
+            if let Some(prev) = scope.names.get(&name.name).copied() {
+                let prev_span = match prev {
+                    Entry::Binding(b) => Some(self.out.bindings[b as usize].span),
+                    Entry::Func(f) => Some(self.out.functions[f as usize].span),
+                    Entry::Type => None,
+                };
+                let mut d = Diagnostic::error(
+                    codes::REDECLARED,
+                    format!("`{}` is already declared in this block", name.name),
+                    name.span,
+                    "declared again here",
+                )
+                .with_help("use a different name, or assign without redeclaring (the binding must be `mut`)");
+                if let Some(p) = prev_span {
+                    d = d.with_label(p, "first declared here");
+                }
+                self.diags.push(d);
+            }
+            scope.names.insert(name.name.clone(), Entry::Binding(id));
+        }
+        id
+    }
+
+    fn lookup_entry(&self, name: &str) -> Option<(Entry, FnId)> {
+        self.scopes.iter().rev().find_map(|s| s.names.get(name).map(|e| (*e, s.func)))
+    }
+
+    /// Resolve a use of `name`, recording captures.
+    fn lookup(&mut self, name: &str) -> Option<Res> {
+        match self.lookup_entry(name) {
+            Some((Entry::Binding(b), _)) => {
+                let info = &self.out.bindings[b as usize];
+                if info.global {
+                    return Some(Res::Global(b));
+                }
+                let owner = info.owner;
+                if owner != self.current_fn() {
+                    self.capture(b, owner);
+                }
+                Some(Res::Local(b))
+            }
+            Some((Entry::Func(f), _)) => Some(Res::Func(f)),
+            Some((Entry::Type, _)) => None,
+            None => Builtin::from_name(name).map(Res::Builtin),
+        }
+    }
+
+    /// Record that every function between the current one and `owner` captures `b`.
+    fn capture(&mut self, b: BindingId, owner: FnId) {
+        let info = &mut self.out.bindings[b as usize];
+        if info.mutable || info.constant {
+            info.boxed = true;
+        }
+        for f in self.fn_stack.iter().rev() {
+            if *f == owner {
+                break;
+            }
+            let caps = &mut self.out.functions[*f as usize].captures;
+            if !caps.contains(&b) {
+                caps.push(b);
+            }
+        }
+    }
+
+    fn visible_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.scopes.iter().flat_map(|s| s.names.keys().cloned()).collect();
+        names.extend(Builtin::ALL.iter().map(|b| b.name().to_string()));
+        names
+    }
+
+    fn report_unknown(&mut self, name: &Ident) {
+        let candidates = self.visible_names();
+        self.diags.push(unknown_name(name, candidates));
+    }
+
+    fn is_type_name(&self, name: &str) -> bool {
+        matches!(self.lookup_entry(name), Some((Entry::Type, _)))
+    }
+
+    // ---- module level ----
+
+    /// Declare top-level functions, constants and type names before anything runs, so
+    /// they can be used before their textual position.
+    pub fn hoist_top_level(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Fn(f) => {
+                    if let Some(prev) = self.out.top_fns.get(&f.name.name) {
+                        let prev_span = self.out.functions[*prev as usize].span;
+                        self.diags.push(
+                            Diagnostic::error(
+                                codes::DUPLICATE_DEFINITION,
+                                format!("function `{}` is defined twice", f.name.name),
+                                f.name.span,
+                                "second definition",
+                            )
+                            .with_label(prev_span, "first definition"),
+                        );
+                        continue;
+                    }
+                    let id = self.new_function(&f.name.name, FnKind::TopLevel, Some(MODULE_INIT), f.span);
+                    self.out.top_fns.insert(f.name.name.clone(), id);
+                    if let Some(scope) = self.scopes.last_mut() {
+                        scope.names.insert(f.name.name.clone(), Entry::Func(id));
+                    }
+                }
+                StmtKind::Const { name, .. } => {
+                    self.declare(name, false, true);
+                }
+                StmtKind::Struct(d) => self.declare_type(&d.name),
+                StmtKind::Enum(d) => self.declare_type(&d.name),
+                _ => {}
+            }
+        }
+    }
+
+    fn declare_type(&mut self, name: &Ident) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.names.insert(name.name.clone(), Entry::Type);
+        }
+    }
+
+    /// Top-level statements in order, then every top-level function body (which may see
+    /// every module-level binding).
+    pub fn top_level(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+        for s in stmts {
+            if let StmtKind::Fn(f) = &s.kind {
+                if let Some(id) = self.out.fn_ids.get(&f.span).copied() {
+                    self.function_body(id, f);
+                }
+            }
+        }
+    }
+
+    fn function_body(&mut self, id: FnId, f: &FnDecl) {
+        let saved_loops = std::mem::take(&mut self.loops);
+        self.push_scope(ScopeKind::Function(id));
+        let mut params = Vec::new();
+        for p in &f.params {
+            params.push(self.declare(&p.name, false, false));
+        }
+        self.out.functions[id as usize].params = params;
+        self.block(&f.body);
+        self.pop_scope();
+        self.loops = saved_loops;
+    }
+
+    // ---- statements ----
+
+    fn block(&mut self, b: &Block) {
+        self.push_scope(ScopeKind::Block);
+        for s in &b.stmts {
+            self.stmt(s);
+        }
+        self.pop_scope();
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Expr(e) => self.expr(e),
+            StmtKind::Decl { mutable, name, value, .. } => {
+                self.expr(value);
+                self.declare(name, *mutable, false);
+            }
+            StmtKind::Assign { targets, value } => self.assign(targets, value),
+            StmtKind::CompoundAssign { target, value, .. } => {
+                self.expr(value);
+                self.reassign_target(target, true);
+            }
+            StmtKind::Const { name, value, .. } => {
+                self.expr(value);
+                if !self.at_module_level() {
+                    self.declare(name, false, true);
+                }
+            }
+            StmtKind::While { label, cond, body } => {
+                self.expr(cond);
+                self.in_loop(label, |r| r.block(body));
+            }
+            StmtKind::For { label, var, iter, body } => {
+                self.expr(iter);
+                self.push_scope(ScopeKind::Block);
+                if let Some(v) = var {
+                    self.declare(v, false, false);
+                }
+                self.in_loop(label, |r| r.block(body));
+                self.pop_scope();
+            }
+            StmtKind::Break { label } | StmtKind::Continue { label } => self.check_jump(s, label),
+            StmtKind::Return(value) => {
+                if self.current_fn() == MODULE_INIT {
+                    self.diags.push(Diagnostic::error(
+                        codes::RETURN_OUTSIDE_FN,
+                        "`return` outside of a function",
+                        s.span,
+                        "not inside a function",
+                    ));
+                }
+                if let Some(v) = value {
+                    self.expr(v);
+                }
+            }
+            StmtKind::Pass | StmtKind::Error => {}
+            StmtKind::Try { body, err, handler } => {
+                self.block(body);
+                self.push_scope(ScopeKind::Block);
+                if let Some(e) = err {
+                    self.declare(e, false, false);
+                }
+                self.block(handler);
+                self.pop_scope();
+            }
+            StmtKind::Fn(f) => {
+                if self.at_module_level() {
+                    return; // resolved after the top-level statements
+                }
+                let b = self.declare(&f.name, false, false);
+                let parent = self.current_fn();
+                let id = self.new_function(&f.name.name, FnKind::Nested { binding: b }, Some(parent), f.span);
+                self.function_body(id, f);
+                // A nested function that refers to itself captures its own binding before
+                // the binding is assigned, so it needs a cell.
+                if self.out.functions[id as usize].captures.contains(&b) {
+                    self.out.bindings[b as usize].boxed = true;
+                }
+            }
+            StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}
+        }
+    }
+
+    fn in_loop(&mut self, label: &Option<Ident>, body: impl FnOnce(&mut Self)) {
+        self.loops.push(LoopCtx { label: label.as_ref().map(|l| l.name.clone()) });
+        body(self);
+        self.loops.pop();
+    }
+
+    fn check_jump(&mut self, s: &Stmt, label: &Option<Ident>) {
+        let word = if matches!(s.kind, StmtKind::Break { .. }) { "break" } else { "continue" };
+        if self.loops.is_empty() {
+            self.diags.push(
+                Diagnostic::error(
+                    codes::BREAK_OUTSIDE_LOOP,
+                    format!("`{word}` outside of a loop"),
+                    s.span,
+                    format!("`{word}` can only be used inside a `for` or `while` loop"),
+                )
+                .with_note("a function body is not inside the loops of its caller"),
+            );
+            return;
+        }
+        if let Some(l) = label {
+            if !self.loops.iter().any(|c| c.label.as_deref() == Some(l.name.as_str())) {
+                let labels: Vec<String> = self.loops.iter().filter_map(|c| c.label.clone()).collect();
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_LABEL,
+                    format!("unknown loop label `{}`", l.name),
+                    l.span,
+                    "no enclosing loop has this label",
+                );
+                if let Some(best) = suggest::closest(&l.name, labels.iter().map(|s| s.as_str())) {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                }
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn assign(&mut self, targets: &[Expr], value: &Expr) {
+        self.expr(value);
+        let names: Vec<&Ident> = targets
+            .iter()
+            .filter_map(|t| match &t.kind {
+                ExprKind::Name(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        let all_new = names.len() == targets.len() && names.iter().all(|n| self.lookup_entry(&n.name).is_none());
+        for t in targets {
+            match &t.kind {
+                ExprKind::Name(n) if all_new => {
+                    let b = self.declare(n, false, false);
+                    self.out.targets.insert(t.id, AssignKind::Declare(b));
+                }
+                _ => self.reassign_target(t, false),
+            }
+        }
+    }
+
+    /// A target that must already exist: a `mut` name, an element or a field.
+    fn reassign_target(&mut self, target: &Expr, compound: bool) {
+        let ExprKind::Name(n) = &target.kind else {
+            match &target.kind {
+                ExprKind::Index { .. } | ExprKind::Field { .. } => self.expr(target),
+                _ => {
+                    self.expr(target);
+                    self.diags.push(Diagnostic::error(
+                        codes::INVALID_TARGET,
+                        "invalid assignment target",
+                        target.span,
+                        "cannot assign to this expression",
+                    ));
+                }
+            }
+            return;
+        };
+        let Some(res) = self.lookup(&n.name) else {
+            self.report_unknown(n);
+            self.out.targets.insert(target.id, AssignKind::Reassign(Res::Error));
+            return;
+        };
+        if compound {
+            self.out.names.insert(target.id, res);
+        }
+        self.out.targets.insert(target.id, AssignKind::Reassign(res));
+        self.check_mutable(n, res);
+    }
+
+    fn check_mutable(&mut self, n: &Ident, res: Res) {
+        let (Res::Local(b) | Res::Global(b)) = res else {
+            if let Res::Func(_) | Res::Builtin(_) = res {
+                self.diags.push(Diagnostic::error(
+                    codes::IMMUTABLE_ASSIGN,
+                    format!("cannot assign to function `{}`", n.name),
+                    n.span,
+                    "functions cannot be reassigned",
+                ));
+            }
+            return;
+        };
+        let info = &self.out.bindings[b as usize];
+        if info.constant {
+            let d = Diagnostic::error(
+                codes::CONSTANT_ASSIGN,
+                format!("cannot assign to constant `{}`", n.name),
+                n.span,
+                "constants can never be reassigned",
+            )
+            .with_label(info.span, "constant declared here");
+            self.diags.push(d);
+        } else if !info.mutable {
+            let d = Diagnostic::error(
+                codes::IMMUTABLE_ASSIGN,
+                format!("cannot assign twice to immutable binding `{}`", n.name),
+                n.span,
+                "cannot assign to an immutable binding",
+            )
+            .with_label(info.span, "first assigned here")
+            .with_help(format!("declare it as `mut {} = ...` to allow reassignment", n.name));
+            self.diags.push(d);
+        }
+    }
+
+    // ---- expressions ----
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                if n.name == "main" && self.current_fn() == MODULE_INIT {
+                    self.out.top_level_calls_main = true;
+                }
+                match self.lookup(&n.name) {
+                    Some(res) => {
+                        self.out.names.insert(e.id, res);
+                    }
+                    None => {
+                        if !self.is_type_name(&n.name) {
+                            self.report_unknown(n);
+                        }
+                        self.out.names.insert(e.id, Res::Error);
+                    }
+                }
+            }
+            ExprKind::Int { .. } | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Error => {}
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Cond { cond, then, otherwise } => {
+                self.expr(then);
+                self.expr(cond);
+                self.expr(otherwise);
+            }
+            ExprKind::Call { callee, args, .. } => {
+                self.expr(callee);
+                args.iter().for_each(|a| self.expr(a));
+            }
+            ExprKind::Index { base, index } => {
+                self.expr(base);
+                self.expr(index);
+            }
+            ExprKind::Slice { base, start, end } => {
+                self.expr(base);
+                start.iter().chain(end.iter()).for_each(|x| self.expr(x));
+            }
+            ExprKind::Field { base, .. } => {
+                let type_or_module = matches!(&base.kind, ExprKind::Name(n) if self.lookup_entry(&n.name).is_none() && Builtin::from_name(&n.name).is_none());
+                if !type_or_module {
+                    self.expr(base);
+                }
+            }
+            ExprKind::StructLit { fields, .. } => fields.iter().for_each(|f| self.expr(&f.value)),
+            ExprKind::Array(items) => items.iter().for_each(|x| self.expr(x)),
+            ExprKind::ArrayFill { value, count } => {
+                self.expr(value);
+                self.expr(count);
+            }
+            ExprKind::Range { start, end, step, .. } => {
+                self.expr(start);
+                self.expr(end);
+                if let Some(s) = step {
+                    self.expr(s);
+                }
+            }
+            ExprKind::Lambda(f) => {
+                let parent = self.current_fn();
+                let id = self.new_function("<lambda>", FnKind::Lambda, Some(parent), f.span);
+                self.function_body(id, f);
+            }
+            ExprKind::If { branches, otherwise } => {
+                for (c, b) in branches {
+                    self.expr(c);
+                    self.block(b);
+                }
+                if let Some(b) = otherwise {
+                    self.block(b);
+                }
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                self.expr(scrutinee);
+                for arm in arms {
+                    self.push_scope(ScopeKind::Block);
+                    self.pattern_bindings(&arm.pattern);
+                    if let Some(g) = &arm.guard {
+                        self.expr(g);
+                    }
+                    self.block(&arm.body);
+                    self.pop_scope();
+                }
+            }
+            ExprKind::Matches { value, .. } => self.expr(value),
+            ExprKind::Cast { value, .. } => self.expr(value),
+        }
+    }
+
+    fn pattern_bindings(&mut self, p: &Pattern) {
+        match &p.kind {
+            PatternKind::Binding(n) => {
+                let is_unit_variant = matches!(n.name.as_str(), "None");
+                if !is_unit_variant {
+                    self.declare(n, false, false);
+                }
+            }
+            PatternKind::Variant { args: Some(args), .. } => args.iter().for_each(|a| self.pattern_bindings(a)),
+            PatternKind::Or(alts) => alts.iter().for_each(|a| self.pattern_bindings(a)),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Typing of calls: ordinary function values, method-call sugar (`x.f(a)` is `f(x, a)`),
+//! and the prelude built-ins, several of which are overloaded (`len`, `contains`) or
+//! variadic (`print`) and so are typed here rather than by a signature.
+
+use super::classes::{Class, ClassSet};
+use super::infer::Infer;
+use super::ty::Ty;
+use super::CallTarget;
+use crate::diag::{codes, Diagnostic};
+use crate::resolve::{Builtin, Res};
+use crate::syntax::ast::*;
+use crate::syntax::span::Span;
+
+impl<'a> Infer<'a> {
+    pub(super) fn call(&mut self, call: &Expr, callee: &Expr, args: &[Expr]) -> Ty {
+        if let ExprKind::Name(_) = callee.kind {
+            if let Some(Res::Builtin(b)) = self.res.names.get(&callee.id).copied() {
+                self.record_call_target(call.id, CallTarget::Builtin(b));
+                let arg_refs: Vec<&Expr> = args.iter().collect();
+                return self.builtin(b, &arg_refs, call.span);
+            }
+        }
+        if let ExprKind::Field { base, name } = &callee.kind {
+            if let Some(t) = self.method_call(call, base, name, args) {
+                return t;
+            }
+        }
+        let ft = self.expr(callee);
+        let arg_types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
+        self.apply(&ft, &arg_types, args, call.span, callee.span)
+    }
+
+    /// Check a call of a function-typed value with already-inferred arguments.
+    fn apply(&mut self, ft: &Ty, arg_types: &[Ty], args: &[Expr], span: Span, callee_span: Span) -> Ty {
+        match self.table().shallow(ft) {
+            Ty::Func(params, ret) => {
+                if params.len() != arg_types.len() {
+                    return self.arity_error(params.len(), arg_types.len(), span, callee_span);
+                }
+                for ((p, a), e) in params.iter().zip(arg_types).zip(args) {
+                    self.expect(p, a, e.span);
+                }
+                *ret
+            }
+            Ty::Var(_) => {
+                let ret = self.fresh();
+                let f = Ty::Func(arg_types.to_vec(), Box::new(ret.clone()));
+                self.expect(ft, &f, callee_span);
+                ret
+            }
+            Ty::Unknown => Ty::Unknown,
+            other => {
+                let shown = self.table().display(&other);
+                self.error(Diagnostic::error(
+                    codes::NOT_CALLABLE,
+                    format!("`{shown}` is not a function"),
+                    callee_span,
+                    "this value cannot be called",
+                ))
+            }
+        }
+    }
+
+    fn arity_error(&mut self, want: usize, got: usize, span: Span, callee_span: Span) -> Ty {
+        let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+        self.error(
+            Diagnostic::error(
+                codes::WRONG_ARITY,
+                format!("this function takes {want} {} but {got} {} supplied", plural(want), if got == 1 { "was" } else { "were" }),
+                span,
+                format!("expected {want} {}", plural(want)),
+            )
+            .with_label(callee_span, "function called here"),
+        )
+    }
+
+    /// `recv.name(args)`: a built-in or top-level function taking the receiver first.
+    fn method_call(&mut self, call: &Expr, base: &Expr, name: &Ident, args: &[Expr]) -> Option<Ty> {
+        if let ExprKind::Name(_) = base.kind {
+            if matches!(self.res.names.get(&base.id), None | Some(Res::Error)) {
+                return Some(self.not_supported("types and modules as values", base.span));
+            }
+        }
+        if let Some(f) = self.top_fn_named(&name.name) {
+            let ft = self.function_ref(call.id, f);
+            self.record_call_target(call.id, CallTarget::Method(f));
+            let mut all: Vec<Expr> = vec![base.clone()];
+            all.extend(args.iter().cloned());
+            let arg_types: Vec<Ty> = all.iter().map(|a| self.expr(a)).collect();
+            return Some(self.apply(&ft, &arg_types, &all, call.span, name.span));
+        }
+        if let Some(b) = Builtin::from_name(&name.name) {
+            self.record_call_target(call.id, CallTarget::Builtin(b));
+            let mut all: Vec<&Expr> = vec![base];
+            all.extend(args.iter());
+            return Some(self.builtin(b, &all, call.span));
+        }
+        let bt = self.expr(base);
+        let shown = self.table().display(&bt);
+        Some(self.error(Diagnostic::error(
+            codes::UNKNOWN_METHOD,
+            format!("no method `{}` for `{shown}`", name.name),
+            name.span,
+            "unknown method",
+        )))
+    }
+
+    fn builtin(&mut self, b: Builtin, args: &[&Expr], span: Span) -> Ty {
+        let types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
+        let arity_ok = |min: usize, max: usize| types.len() >= min && types.len() <= max;
+        let (min, max) = builtin_arity(b);
+        if !arity_ok(min, max) {
+            return self.arity_error(min, types.len(), span, span);
+        }
+        let arg = |i: usize| (types[i].clone(), args[i].span);
+        match b {
+            Builtin::Print => Ty::Void,
+            Builtin::Len => {
+                let (t, s) = arg(0);
+                self.require(&t, ClassSet::of(Class::Sized), s);
+                Ty::I32
+            }
+            Builtin::Push => {
+                let elem = self.array_arg(arg(0));
+                let (v, s) = arg(1);
+                self.expect(&elem, &v, s);
+                Ty::Void
+            }
+            Builtin::Pop => self.array_arg(arg(0)),
+            Builtin::Insert => {
+                let elem = self.array_arg(arg(0));
+                self.int_arg(arg(1));
+                let (v, s) = arg(2);
+                self.expect(&elem, &v, s);
+                Ty::Void
+            }
+            Builtin::Remove => {
+                let elem = self.array_arg(arg(0));
+                self.int_arg(arg(1));
+                elem
+            }
+            Builtin::Sorted | Builtin::Sort => {
+                let (t, s) = arg(0);
+                let elem = self.array_arg((t.clone(), s));
+                self.require(&elem, ClassSet::of(Class::Comparable), s);
+                if b == Builtin::Sorted {
+                    t
+                } else {
+                    Ty::Void
+                }
+            }
+            Builtin::Reverse => {
+                self.array_arg(arg(0));
+                Ty::Void
+            }
+            Builtin::Contains => {
+                let (t, s) = arg(0);
+                let (v, vs) = arg(1);
+                if self.table().shallow(&t) == Ty::Str {
+                    self.expect(&Ty::Str, &v, vs);
+                } else {
+                    let elem = self.array_arg((t, s));
+                    self.expect(&elem, &v, vs);
+                    self.require(&elem, ClassSet::of(Class::Equatable), vs);
+                }
+                Ty::Bool
+            }
+            Builtin::Range => {
+                let first = types[0].clone();
+                self.require(&first, ClassSet::of(Class::Integer), args[0].span);
+                for i in 1..types.len() {
+                    let (t, s) = arg(i);
+                    self.expect(&first, &t, s);
+                }
+                Ty::Range(Box::new(first))
+            }
+            Builtin::Min | Builtin::Max | Builtin::Abs => {
+                let (t, s) = arg(0);
+                self.require(&t, ClassSet::of(Class::Numeric), s);
+                if types.len() > 1 {
+                    let (u, us) = arg(1);
+                    self.expect(&t, &u, us);
+                }
+                t
+            }
+            Builtin::Input => {
+                if !types.is_empty() {
+                    let (t, s) = arg(0);
+                    self.expect(&Ty::Str, &t, s);
+                }
+                Ty::Str
+            }
+            Builtin::Int | Builtin::Float => {
+                let (t, s) = arg(0);
+                self.require(&t, ClassSet::of(Class::Convertible), s);
+                if b == Builtin::Int {
+                    Ty::I32
+                } else {
+                    Ty::F64
+                }
+            }
+            Builtin::TypeOf => Ty::Str,
+            Builtin::IsType => {
+                let (t, s) = arg(1);
+                self.expect(&Ty::Str, &t, s);
+                Ty::Bool
+            }
+            Builtin::Timestamp => Ty::F64,
+            Builtin::Assert => {
+                let (t, s) = arg(0);
+                self.expect(&Ty::Bool, &t, s);
+                Ty::Void
+            }
+            Builtin::AssertEq => {
+                self.expect_args(&[Ty::Str], &types[..1], args);
+                let (a, _) = arg(1);
+                let (e, es) = arg(2);
+                self.expect(&a, &e, es);
+                self.require(&a, ClassSet::of(Class::Equatable), es);
+                Ty::Bool
+            }
+            Builtin::Panic => {
+                self.expect_args(&[Ty::Str], &types, args);
+                self.fresh()
+            }
+            Builtin::StartsWith | Builtin::EndsWith => {
+                self.expect_args(&[Ty::Str, Ty::Str], &types, args);
+                Ty::Bool
+            }
+            Builtin::Split => {
+                self.expect_args(&[Ty::Str, Ty::Str], &types, args);
+                Ty::array(Ty::Str)
+            }
+            Builtin::Join => {
+                self.expect_args(&[Ty::array(Ty::Str), Ty::Str], &types, args);
+                Ty::Str
+            }
+            Builtin::Trim | Builtin::ToUpper | Builtin::ToLower => {
+                self.expect_args(&[Ty::Str], &types, args);
+                Ty::Str
+            }
+            Builtin::Replace => {
+                self.expect_args(&[Ty::Str, Ty::Str, Ty::Str], &types, args);
+                Ty::Str
+            }
+            Builtin::Repeat => {
+                self.expect_args(&[Ty::Str, Ty::I32], &types, args);
+                Ty::Str
+            }
+            Builtin::Chars => {
+                self.expect_args(&[Ty::Str], &types, args);
+                Ty::array(Ty::Str)
+            }
+        }
+    }
+
+    fn expect_args(&mut self, want: &[Ty], got: &[Ty], args: &[&Expr]) {
+        for ((w, g), a) in want.iter().zip(got).zip(args) {
+            self.expect(w, g, a.span);
+        }
+    }
+
+    /// The element type of an argument that must be an array.
+    fn array_arg(&mut self, (t, span): (Ty, Span)) -> Ty {
+        if let Ty::Array(e) = self.table().shallow(&t) {
+            return *e;
+        }
+        let elem = self.fresh();
+        self.expect(&Ty::array(elem.clone()), &t, span);
+        elem
+    }
+
+    fn int_arg(&mut self, (t, span): (Ty, Span)) {
+        self.require(&t, ClassSet::of(Class::Integer), span);
+    }
+}
+
+/// Minimum and maximum argument counts (receiver included).
+fn builtin_arity(b: Builtin) -> (usize, usize) {
+    match b {
+        Builtin::Print => (0, usize::MAX),
+        Builtin::Input => (0, 1),
+        Builtin::Timestamp => (0, 0),
+        Builtin::Range => (1, 3),
+        Builtin::Len | Builtin::Pop | Builtin::Sorted | Builtin::Sort | Builtin::Reverse => (1, 1),
+        Builtin::Abs | Builtin::Int | Builtin::Float | Builtin::TypeOf | Builtin::Assert | Builtin::Panic => (1, 1),
+        Builtin::Trim | Builtin::ToUpper | Builtin::ToLower | Builtin::Chars => (1, 1),
+        Builtin::Push | Builtin::Remove | Builtin::Contains | Builtin::Min | Builtin::Max | Builtin::IsType => (2, 2),
+        Builtin::StartsWith | Builtin::EndsWith | Builtin::Split | Builtin::Join | Builtin::Repeat => (2, 2),
+        Builtin::Insert | Builtin::AssertEq | Builtin::Replace => (3, 3),
+    }
+}

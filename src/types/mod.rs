@@ -1,0 +1,77 @@
+//! Hindley–Milner type inference with levels and constraint classes.
+//!
+//! Order: constants, then top-level functions grouped into strongly connected components
+//! (callees before callers; each group inferred together, then generalized), then the
+//! module's top-level code. Literal types are fixed per function before defaulting; casts
+//! and literal ranges are checked after defaulting. Inference is total: every error is
+//! recorded and the offending node gets `Ty::Unknown`, which unifies with anything.
+//!
+//! May import: `syntax`, `resolve`, `diag`. Output: `Typed`, side tables keyed by NodeId,
+//! BindingId and FnId, read by codegen.
+
+pub mod classes;
+mod builtins;
+mod infer;
+mod scc;
+pub mod ty;
+
+use crate::diag::Diagnostic;
+use crate::resolve::{FnId, Res, Resolution};
+use crate::syntax::ast::{Module, NodeId};
+use hashbrown::HashMap;
+use ty::{TvId, Ty, TyTable};
+
+/// A function's signature; for generalized top-level functions `generics` lists the type
+/// variables that are instantiated afresh at each use.
+#[derive(Clone, Debug, Default)]
+pub struct FnSig {
+    pub params: Vec<Ty>,
+    pub ret: Ty,
+    pub generics: Vec<TvId>,
+}
+
+impl Default for Ty {
+    fn default() -> Ty {
+        Ty::Unknown
+    }
+}
+
+/// What a call expression calls, when it is not simply "the value of the callee".
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallTarget {
+    /// `b(args)` or `recv.b(args)` for a prelude built-in (receiver first when a method).
+    Builtin(crate::resolve::Builtin),
+    /// `recv.f(args)` for a top-level function with the receiver as first argument; its
+    /// type arguments are in `Typed::instantiations` under the call's id.
+    Method(FnId),
+}
+
+#[derive(Default, Debug)]
+pub struct Typed {
+    pub table: TyTable,
+    pub expr_types: HashMap<NodeId, Ty>,
+    pub binding_types: Vec<Ty>,
+    pub fn_sigs: Vec<FnSig>,
+    /// Type arguments at each use of a generic top-level function (`Name` nodes).
+    pub instantiations: HashMap<NodeId, Vec<Ty>>,
+    /// Call expressions whose target is a built-in or a method-call sugar.
+    pub call_targets: HashMap<NodeId, CallTarget>,
+}
+
+impl Typed {
+    pub fn expr_type(&self, id: NodeId) -> Ty {
+        self.expr_types.get(&id).cloned().unwrap_or(Ty::Unknown)
+    }
+}
+
+/// Type-check one resolved module.
+pub fn check_module(module: &Module, res: &Resolution, diags: &mut Vec<Diagnostic>) -> Typed {
+    let mut cx = infer::Infer::new(res, diags);
+    cx.run(module);
+    cx.finish()
+}
+
+/// The resolved target of a name, for codegen convenience.
+pub fn name_res(res: &Resolution, id: NodeId) -> Res {
+    res.names.get(&id).copied().unwrap_or(Res::Error)
+}

@@ -1,0 +1,577 @@
+//! VM state and the dispatch loop. All frames share one register file (`regs`); a frame's
+//! registers are `regs[base..base + nregs]` and a call's callee window starts at
+//! `caller base + A + 1`, so arguments are passed in place. The register file always extends
+//! at least `WINDOW` slots past the innermost frame's base, so the loop addresses registers
+//! through a fixed-size `&mut [u64; WINDOW]` indexed by 8-bit operands: no bounds checks and
+//! no way to leave the array. Orus calls never recurse on the Rust stack: `exec` keeps
+//! running until the entry frame returns or an error escapes it; `run_loop` hands errors to
+//! the try/catch machinery in `frames.rs` and resumes.
+
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+use super::arith::{self, f64_cmp, f64_op, index, Fault};
+use super::equality;
+use super::error::RuntimeError;
+use super::format;
+use super::natives::Flow;
+use super::VmConfig;
+use crate::bytecode::chunk::{CaptureSource, Constant, Program, TypeId};
+use crate::bytecode::native::Native;
+use crate::bytecode::op::{Instr, Op};
+use crate::diag::codes;
+use crate::heap::{ClosureObj, GcStats, Heap, Obj, RangeObj};
+
+/// Registers addressable from one frame: 256 plus slack so `A + 3` (ranges of four) is
+/// always inside the window.
+pub(crate) const WINDOW: usize = 260;
+/// Largest register file, in slots; growing past it is a stack overflow.
+pub(crate) const REG_CAP: usize = 32 << 20;
+/// `Frame::closure` of a frame entered by a direct call.
+pub(crate) const NO_CLOSURE: u32 = u32::MAX;
+const M32: u64 = 0xFFFF_FFFF;
+
+/// One activation. For suspended callers `pc` is the pc of their call instruction; for the
+/// running frame it is refreshed only when needed (errors, calls, collection).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame {
+    pub func: u32,
+    pub closure: u32,
+    pub base: u32,
+    pub pc: u32,
+}
+
+/// A `TryBegin` handler: on error, unwind to frame `frame`, store the Error in `reg`, jump.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Handler {
+    pub frame: u32,
+    pub target: u32,
+    pub reg: u8,
+}
+
+pub(crate) struct Vm<'a> {
+    pub prog: &'a Program,
+    pub max_depth: usize,
+    pub input: &'a mut dyn BufRead,
+    pub out: &'a mut dyn Write,
+    pub heap: Heap,
+    pub regs: Vec<u64>,
+    pub frames: Vec<Frame>,
+    pub handlers: Vec<Handler>,
+    pub globals: Vec<u64>,
+    pub global_set: Vec<bool>,
+    /// Indices of globals holding references.
+    pub ref_globals: Vec<usize>,
+    /// Constant pool values (strings allocated once).
+    pub konst: Vec<u64>,
+    /// The 256 one-byte strings, shared by every `s[i]`.
+    pub byte_strs: Vec<u64>,
+    /// Always-live objects: string constants, byte strings, the args array.
+    pub pinned: Vec<u64>,
+    pub root_buf: Vec<u64>,
+    pub started: Instant,
+}
+
+pub(crate) fn internal(what: &str) -> RuntimeError {
+    RuntimeError::new(codes::INTERNAL, format!("internal error: {what}"))
+}
+
+#[inline(always)]
+fn window(regs: &mut [u64], base: usize) -> Option<&mut [u64; WINDOW]> {
+    regs.get_mut(base..base.checked_add(WINDOW)?)?.try_into().ok()
+}
+
+#[inline(always)]
+fn jump(pc: usize, offset: isize) -> usize {
+    pc.wrapping_add_signed(offset)
+}
+
+impl<'a> Vm<'a> {
+    pub fn new(prog: &'a Program, config: &VmConfig, input: &'a mut dyn BufRead, out: &'a mut dyn Write) -> Vm<'a> {
+        Vm {
+            prog,
+            max_depth: config.max_call_depth.max(1),
+            input,
+            out,
+            heap: Heap::new(config.gc_stress),
+            regs: vec![0; 4 * WINDOW],
+            frames: Vec::new(),
+            handlers: Vec::new(),
+            globals: vec![0; prog.globals.len()],
+            global_set: vec![false; prog.globals.len()],
+            ref_globals: prog.globals.iter().enumerate().filter(|(_, g)| g.is_ref).map(|(i, _)| i).collect(),
+            konst: Vec::with_capacity(prog.constants.len()),
+            byte_strs: Vec::with_capacity(256),
+            pinned: Vec::new(),
+            root_buf: Vec::new(),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn gc_stats(&self) -> GcStats {
+        self.heap.stats
+    }
+
+    pub fn flush(&mut self) -> Result<(), RuntimeError> {
+        self.out.flush().map_err(|e| RuntimeError::new(codes::IO_ERROR, format!("cannot write output: {e}")))
+    }
+
+    /// Allocates the constants and the args array, enters the entry function and runs it.
+    pub fn start(&mut self, args: &[String]) -> Result<i32, RuntimeError> {
+        for c in &self.prog.constants {
+            let v = match c {
+                Constant::Bits(b) => *b,
+                Constant::Str(s) => {
+                    let h = self.heap.alloc_str(s.as_bytes());
+                    self.pinned.push(h);
+                    h
+                }
+            };
+            self.konst.push(v);
+        }
+        for b in 0..=255u8 {
+            let h = self.heap.alloc_str(&[b]);
+            self.byte_strs.push(h);
+            self.pinned.push(h);
+        }
+        let items = args.iter().map(|a| self.heap.alloc_str(a.as_bytes())).collect();
+        let argv = self.heap.alloc_array(items, true);
+        self.pinned.push(argv);
+        self.push_frame(self.prog.entry, NO_CLOSURE, 0)?;
+        self.regs[0] = argv;
+        self.run_loop()
+    }
+
+    /// Runs until the program ends; caught errors resume at their handler.
+    fn run_loop(&mut self) -> Result<i32, RuntimeError> {
+        loop {
+            match self.exec() {
+                Ok(code) => return Ok(code),
+                Err(e) => self.throw(e)?,
+            }
+        }
+    }
+
+    /// The dispatch loop. Returns the exit code, or the first runtime error (with the
+    /// innermost frame's pc set to the faulting instruction).
+    fn exec(&mut self) -> Result<i32, RuntimeError> {
+        let prog = self.prog;
+        'frame: loop {
+            let Some(&fr) = self.frames.last() else { return Err(internal("no frame to run")) };
+            let Some(func) = prog.functions.get(fr.func as usize) else { return Err(internal("bad function")) };
+            let code: &[u32] = &func.code;
+            let base = fr.base as usize;
+            let closure = fr.closure as u64;
+            let mut pc = fr.pc as usize;
+            let Some(mut r) = window(&mut self.regs, base) else { return Err(internal("register window")) };
+            let mut ipc;
+
+            let err: RuntimeError = loop {
+                ipc = pc;
+                let Some(&word) = code.get(pc) else { break internal("pc outside the code") };
+                let ins = Instr(word);
+                pc += 1;
+                let Some(op) = Op::from_u8(ins.op_byte()) else { break internal("bad opcode") };
+                let (a, b, c) = (ins.a(), ins.b(), ins.c());
+
+                macro_rules! tri {
+                    ($e:expr) => {
+                        match $e {
+                            Ok(v) => v,
+                            Err(e) => break RuntimeError::from(e),
+                        }
+                    };
+                }
+                macro_rules! extra {
+                    () => {{
+                        let Some(&w) = code.get(pc) else { break internal("missing extra word") };
+                        pc += 1;
+                        w
+                    }};
+                }
+                macro_rules! rewindow {
+                    () => {
+                        r = match window(&mut self.regs, base) {
+                            Some(w) => w,
+                            None => break internal("register window"),
+                        }
+                    };
+                }
+                macro_rules! gc {
+                    () => {
+                        if self.heap.wants_gc() {
+                            self.collect_at(ipc);
+                            rewindow!();
+                        }
+                    };
+                }
+
+                match op {
+                    // ---- moves and constants ----
+                    Op::Move => r[a] = r[b],
+                    Op::LoadI => r[a] = ins.sbx() as i64 as u64,
+                    Op::LoadK => match self.konst.get(ins.bx()) {
+                        Some(v) => r[a] = *v,
+                        None => break internal("constant index"),
+                    },
+                    Op::LoadNil => r[a] = 0,
+
+                    // ---- arithmetic ----
+                    Op::AddI32 => r[a] = tri!(arith::add_i32(r[b], r[c])),
+                    Op::AddI64 => r[a] = tri!(arith::add_i64(r[b], r[c])),
+                    Op::AddU32 => r[a] = r[b].wrapping_add(r[c]) & M32,
+                    Op::AddU64 => r[a] = r[b].wrapping_add(r[c]),
+                    Op::AddF64 => r[a] = f64_op(r[b], r[c], |x, y| x + y),
+                    Op::SubI32 => r[a] = tri!(arith::sub_i32(r[b], r[c])),
+                    Op::SubI64 => r[a] = tri!(arith::sub_i64(r[b], r[c])),
+                    Op::SubU32 => r[a] = r[b].wrapping_sub(r[c]) & M32,
+                    Op::SubU64 => r[a] = r[b].wrapping_sub(r[c]),
+                    Op::SubF64 => r[a] = f64_op(r[b], r[c], |x, y| x - y),
+                    Op::MulI32 => r[a] = tri!(arith::mul_i32(r[b], r[c])),
+                    Op::MulI64 => r[a] = tri!(arith::mul_i64(r[b], r[c])),
+                    Op::MulU32 => r[a] = r[b].wrapping_mul(r[c]) & M32,
+                    Op::MulU64 => r[a] = r[b].wrapping_mul(r[c]),
+                    Op::MulF64 => r[a] = f64_op(r[b], r[c], |x, y| x * y),
+                    Op::DivI32 => r[a] = tri!(arith::div_i32(r[b], r[c])),
+                    Op::DivI64 => r[a] = tri!(arith::div_i64(r[b], r[c])),
+                    Op::DivU => r[a] = tri!(arith::div_u(r[b], r[c])),
+                    Op::DivF64 => r[a] = f64_op(r[b], r[c], |x, y| x / y),
+                    Op::RemI32 => r[a] = tri!(arith::rem_i32(r[b], r[c])),
+                    Op::RemI64 => r[a] = tri!(arith::rem_i64(r[b], r[c])),
+                    Op::RemU => r[a] = tri!(arith::rem_u(r[b], r[c])),
+                    Op::RemF64 => r[a] = f64_op(r[b], r[c], |x, y| x % y),
+                    Op::AddII32 => r[a] = tri!(arith::add_i32(r[b], ins.sc() as u64)),
+                    Op::AddII64 => r[a] = tri!(arith::add_i64(r[b], ins.sc() as u64)),
+                    Op::NegI32 => r[a] = tri!(arith::neg_i32(r[b])),
+                    Op::NegI64 => r[a] = tri!(arith::neg_i64(r[b])),
+                    Op::NegF64 => r[a] = (-f64::from_bits(r[b])).to_bits(),
+
+                    // ---- bitwise ----
+                    Op::BitAnd => r[a] = r[b] & r[c],
+                    Op::BitOr => r[a] = r[b] | r[c],
+                    Op::BitXor => r[a] = r[b] ^ r[c],
+                    Op::BitNot => r[a] = !r[b],
+                    Op::BitNotU32 => r[a] = !r[b] & M32,
+                    Op::ShlI32 => r[a] = tri!(arith::shl_i32(r[b], r[c])),
+                    Op::ShlI64 => r[a] = tri!(arith::shl_i64(r[b], r[c])),
+                    Op::ShlU32 => r[a] = tri!(arith::shl_u32(r[b], r[c])),
+                    Op::ShlU64 => r[a] = tri!(arith::shl_u64(r[b], r[c])),
+                    Op::ShrI32 => r[a] = tri!(arith::shr_i32(r[b], r[c])),
+                    Op::ShrI64 => r[a] = tri!(arith::shr_i64(r[b], r[c])),
+                    Op::ShrU32 => r[a] = tri!(arith::shr_u32(r[b], r[c])),
+                    Op::ShrU64 => r[a] = tri!(arith::shr_u64(r[b], r[c])),
+
+                    // ---- comparisons ----
+                    Op::Eq => r[a] = (r[b] == r[c]) as u64,
+                    Op::Ne => r[a] = (r[b] != r[c]) as u64,
+                    Op::LtS => r[a] = ((r[b] as i64) < (r[c] as i64)) as u64,
+                    Op::LeS => r[a] = ((r[b] as i64) <= (r[c] as i64)) as u64,
+                    Op::LtU => r[a] = (r[b] < r[c]) as u64,
+                    Op::LeU => r[a] = (r[b] <= r[c]) as u64,
+                    Op::EqF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x == y),
+                    Op::NeF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x != y),
+                    Op::LtF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x < y),
+                    Op::LeF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x <= y),
+                    Op::EqStr => r[a] = tri!(equality::str_eq(&mut self.heap, r[b], r[c])) as u64,
+                    Op::NeStr => r[a] = !tri!(equality::str_eq(&mut self.heap, r[b], r[c])) as u64,
+                    Op::LtStr => r[a] = tri!(equality::str_cmp(&mut self.heap, r[b], r[c])).is_lt() as u64,
+                    Op::LeStr => r[a] = tri!(equality::str_cmp(&mut self.heap, r[b], r[c])).is_le() as u64,
+                    Op::EqDeep => {
+                        let ty = extra!() as TypeId;
+                        r[a] = tri!(equality::deep_eq(&mut self.heap, prog, r[b], r[c], ty)) as u64;
+                    }
+                    Op::Not => r[a] = (r[b] == 0) as u64,
+
+                    // ---- casts ----
+                    Op::TruncI32 => r[a] = r[b] as i32 as i64 as u64,
+                    Op::TruncU32 => r[a] = r[b] & M32,
+                    Op::IntToBool => r[a] = (r[b] != 0) as u64,
+                    Op::SIntToF64 => r[a] = (r[b] as i64 as f64).to_bits(),
+                    Op::UIntToF64 => r[a] = (r[b] as f64).to_bits(),
+                    Op::F64ToI32 => r[a] = tri!(arith::f64_to_i32(r[b])),
+                    Op::F64ToI64 => r[a] = tri!(arith::f64_to_i64(r[b])),
+                    Op::F64ToU32 => r[a] = tri!(arith::f64_to_u32(r[b])),
+                    Op::F64ToU64 => r[a] = tri!(arith::f64_to_u64(r[b])),
+                    Op::ToStr => {
+                        let ty = extra!() as TypeId;
+                        r[a] = tri!(format::to_string(&mut self.heap, prog, r[b], ty));
+                        gc!();
+                    }
+
+                    // ---- control flow ----
+                    Op::Jmp => pc = jump(pc, ins.sj()),
+                    Op::JmpIf => {
+                        if r[a] != 0 {
+                            pc = jump(pc, ins.sbx());
+                        }
+                    }
+                    Op::JmpIfNot => {
+                        if r[a] == 0 {
+                            pc = jump(pc, ins.sbx());
+                        }
+                    }
+                    Op::ForPrepS | Op::ForPrepU => {
+                        let (start, end, step, incl) = (r[a], r[a + 1], r[a + 2], r[a + 3] != 0);
+                        let trips = if op == Op::ForPrepS {
+                            arith::trips_signed(start, end, step, incl)
+                        } else {
+                            arith::trips_unsigned(start, end, step, incl)
+                        };
+                        match tri!(trips) {
+                            None => pc = jump(pc, ins.sbx()),
+                            Some(n) => {
+                                r[a] = n;
+                                r[a + 1] = step;
+                                r[a + 2] = start;
+                                r[a + 3] = start;
+                            }
+                        }
+                    }
+                    Op::ForLoop => {
+                        if r[a] > 0 {
+                            r[a] -= 1;
+                            let v = r[a + 2].wrapping_add(r[a + 1]);
+                            r[a + 2] = v;
+                            r[a + 3] = v;
+                            pc = jump(pc, ins.sbx());
+                        }
+                    }
+                    Op::RangeUnpack => {
+                        let rg = tri!(self.heap.range(r[b]));
+                        r[a] = rg.start;
+                        r[a + 1] = rg.end;
+                        r[a + 2] = rg.step;
+                        r[a + 3] = rg.inclusive as u64;
+                    }
+                    Op::NewRange => {
+                        let elem = extra!() as TypeId;
+                        let range = RangeObj { start: r[b], end: r[b + 1], step: r[b + 2], inclusive: r[b + 3] != 0, elem };
+                        r[a] = self.heap.alloc(Obj::Range(range));
+                        gc!();
+                    }
+
+                    // ---- calls ----
+                    Op::Call => {
+                        let h = r[a];
+                        let f = tri!(self.heap.closure(h)).func;
+                        if prog.functions.get(f as usize).map(|g| g.nparams as usize) != Some(b) {
+                            break internal("closure called with the wrong number of arguments");
+                        }
+                        if let Some(top) = self.frames.last_mut() {
+                            top.pc = ipc as u32;
+                        }
+                        tri!(self.push_frame(f, h as u32, base + a + 1));
+                        continue 'frame;
+                    }
+                    Op::CallK => {
+                        let f = extra!();
+                        if let Some(top) = self.frames.last_mut() {
+                            top.pc = ipc as u32;
+                        }
+                        tri!(self.push_frame(f, NO_CLOSURE, base + a + 1));
+                        continue 'frame;
+                    }
+                    Op::CallN => {
+                        let w = extra!();
+                        let Some(native) = Native::from_u16(w as u16) else { break internal("bad native") };
+                        let mut args = [0u64; 4];
+                        match r.get(a + 1..a + 1 + b) {
+                            Some(src) if b <= args.len() => args[..b].copy_from_slice(src),
+                            _ => break internal("native arguments"),
+                        }
+                        match self.call_native(native, (w >> 16) as TypeId, &args[..b]) {
+                            Ok(Flow::Value(v)) => {
+                                rewindow!();
+                                r[a] = v;
+                                gc!();
+                            }
+                            Ok(Flow::Exit(code)) => return Ok(code),
+                            Err(e) => break e,
+                        }
+                    }
+                    Op::Ret | Op::Ret0 => {
+                        let v = if op == Op::Ret { r[a] } else { 0 };
+                        match self.pop_frame(v) {
+                            Ok(Some(code)) => return Ok(code),
+                            Ok(None) => continue 'frame,
+                            Err(e) => break e,
+                        }
+                    }
+
+                    // ---- closures, cells, globals ----
+                    Op::Closure => {
+                        r[a] = tri!(make_closure(&mut self.heap, prog, ins.bx(), r, closure));
+                        gc!();
+                    }
+                    Op::GetCap => match self.heap.closure(closure).map(|cl| cl.caps.get(b).copied()) {
+                        Ok(Some(v)) => r[a] = v,
+                        _ => break internal("capture of a frame without that capture"),
+                    },
+                    Op::NewCell => {
+                        r[a] = self.heap.alloc(Obj::Cell { value: r[b], is_ref: c != 0 });
+                        gc!();
+                    }
+                    Op::GetCell => r[a] = tri!(self.heap.cell(r[b])),
+                    Op::SetCell => tri!(self.heap.set_cell(r[a], r[b])),
+                    Op::GetGlobal => {
+                        let g = ins.bx();
+                        match (self.globals.get(g), self.global_set.get(g)) {
+                            (Some(v), Some(true)) => r[a] = *v,
+                            _ => break self.uninitialized(g),
+                        }
+                    }
+                    Op::SetGlobal => {
+                        let g = ins.bx();
+                        match (self.globals.get_mut(g), self.global_set.get_mut(g)) {
+                            (Some(v), Some(set)) => {
+                                *v = r[a];
+                                *set = true;
+                            }
+                            _ => break internal("global index"),
+                        }
+                    }
+
+                    // ---- strings ----
+                    Op::Concat => {
+                        r[a] = tri!(self.heap.concat(r[b], r[c]));
+                        gc!();
+                    }
+                    Op::StrLen => r[a] = tri!(self.heap.str_len(r[b])).min(i32::MAX as usize) as u64,
+                    Op::StrIndex => {
+                        let bytes = tri!(self.heap.str_bytes(r[b]));
+                        let i = tri!(index(r[c], bytes.len()));
+                        let byte = bytes.get(i).copied().unwrap_or(0);
+                        r[a] = self.byte_strs.get(byte as usize).copied().unwrap_or(0);
+                        gc!();
+                    }
+                    Op::StrSlice => {
+                        r[a] = tri!(self.str_slice(r[b], r[c], r[c + 1]));
+                        gc!();
+                    }
+
+                    // ---- arrays ----
+                    Op::NewArray => {
+                        let refs = extra!() == 1;
+                        let Some(items) = r.get(b..b + c) else { break internal("array registers") };
+                        r[a] = self.heap.alloc_array(items.to_vec(), refs);
+                        gc!();
+                    }
+                    Op::ArrayFill => {
+                        let n = (r[c] as i64).max(0) as usize;
+                        tri!(Heap::check_size(n.saturating_mul(8)));
+                        r[a] = self.heap.alloc_array(vec![r[b]; n], false);
+                        gc!();
+                    }
+                    Op::ArrayGet => {
+                        let items = &tri!(self.heap.array(r[b])).items;
+                        let i = tri!(index(r[c], items.len()));
+                        r[a] = items.get(i).copied().unwrap_or(0);
+                    }
+                    Op::ArraySet => {
+                        let items = &mut tri!(self.heap.array_mut(r[a])).items;
+                        let i = tri!(index(r[b], items.len()));
+                        if let Some(slot) = items.get_mut(i) {
+                            *slot = r[c];
+                        }
+                    }
+                    Op::ArrayLen => r[a] = tri!(self.heap.array(r[b])).items.len().min(i32::MAX as usize) as u64,
+                    Op::ArrayPush => {
+                        tri!(self.heap.push(r[a], r[b]));
+                        gc!();
+                    }
+                    Op::ArrayPop => match tri!(self.heap.array_mut(r[b])).items.pop() {
+                        Some(v) => r[a] = v,
+                        None => break RuntimeError::new(codes::EMPTY_ARRAY, "pop from an empty array"),
+                    },
+                    Op::ArraySlice => {
+                        let arr = tri!(self.heap.array(r[b]));
+                        let (lo, hi) = arith::clamp_range(r[c], r[c + 1], arr.items.len());
+                        let (items, refs) = (arr.items.get(lo..hi).unwrap_or_default().to_vec(), arr.refs);
+                        r[a] = self.heap.alloc_array(items, refs);
+                        gc!();
+                    }
+
+                    // ---- errors ----
+                    Op::Panic => {
+                        let msg = tri!(self.heap.str_bytes(r[a]));
+                        break RuntimeError::new(codes::PANIC, String::from_utf8_lossy(msg).into_owned());
+                    }
+                    Op::TryBegin => {
+                        let frame = (self.frames.len() - 1) as u32;
+                        self.handlers.push(Handler { frame, target: jump(pc, ins.sbx()) as u32, reg: a as u8 });
+                        gc!();
+                    }
+                    Op::TryEnd => {
+                        let depth = (self.frames.len() - 1) as u32;
+                        if self.handlers.last().is_some_and(|h| h.frame == depth) {
+                            self.handlers.pop();
+                        }
+                    }
+                    Op::ErrorField => {
+                        let (message, code) = tri!(self.heap.error(r[b]));
+                        r[a] = if c == 0 { message } else { code };
+                    }
+
+                    // ---- output ----
+                    Op::Print => {
+                        let sig = extra!() as usize;
+                        let (Some(vals), Some(types)) = (r.get(a..a + b), prog.print_sigs.get(sig)) else {
+                            break internal("print operands");
+                        };
+                        let vals = vals.to_vec();
+                        tri!(format::print(&mut self.heap, prog, &vals, types, &mut *self.out));
+                        gc!();
+                    }
+                }
+            };
+            if let Some(top) = self.frames.last_mut() {
+                top.pc = ipc as u32;
+            }
+            return Err(err);
+        }
+    }
+
+    fn uninitialized(&self, g: usize) -> RuntimeError {
+        let name = self.prog.globals.get(g).map_or("?", |g| g.name.as_str());
+        RuntimeError::new(codes::UNINITIALIZED, format!("`{name}` used before initialization"))
+    }
+
+    /// `s[lo..hi]` with clamped bounds (a new flat string, or `s` itself when whole).
+    fn str_slice(&mut self, s: u64, lo: u64, hi: u64) -> Result<u64, RuntimeError> {
+        let bytes = self.heap.str_bytes(s)?;
+        let (lo, hi) = arith::clamp_range(lo, hi, bytes.len());
+        if lo == 0 && hi == bytes.len() {
+            return Ok(s);
+        }
+        let part = bytes.get(lo..hi).unwrap_or_default();
+        if let [byte] = part {
+            return Ok(self.byte_strs.get(*byte as usize).copied().unwrap_or(0));
+        }
+        let part = part.to_vec();
+        Ok(self.heap.alloc_string(part))
+    }
+}
+
+/// Builds a closure of function `f` from the running frame's registers and closure.
+fn make_closure(heap: &mut Heap, prog: &Program, f: usize, r: &[u64; WINDOW], current: u64) -> Result<u64, RuntimeError> {
+    let g = prog.functions.get(f).ok_or_else(|| internal("closure function index"))?;
+    let mut caps = Vec::with_capacity(g.captures.len());
+    for cap in &g.captures {
+        let v = match cap.source {
+            CaptureSource::Register(x) => r[x as usize],
+            CaptureSource::Capture(i) => {
+                let cl = heap.closure(current)?;
+                *cl.caps.get(i as usize).ok_or_else(|| internal("capture source"))?
+            }
+        };
+        caps.push(v);
+    }
+    let ref_caps = g.captures.iter().map(|c| c.is_ref).collect();
+    Ok(heap.alloc(Obj::Closure(ClosureObj { func: f as u32, caps: caps.into_boxed_slice(), ref_caps })))
+}
+
+impl From<Fault> for Box<RuntimeError> {
+    fn from(f: Fault) -> Box<RuntimeError> {
+        Box::new(f.into())
+    }
+}

@@ -1,0 +1,77 @@
+//! The virtual machine: runs a verified `Program` on one register file shared by all frames,
+//! with a mark-sweep heap, try/catch handlers, natives and Orus stack traces.
+//!
+//! Layout: `interp.rs` (state and the dispatch loop), `frames.rs` (calls, returns, errors,
+//! unwinding, traces), `roots.rs` (collection at safepoints), `arith.rs` (checked
+//! arithmetic, shifts, casts, loops), `format.rs` (display and `print`), `equality.rs`
+//! (deep equality and ordering), `natives.rs` (built-in functions).
+
+mod arith;
+mod equality;
+pub mod error;
+mod format;
+mod frames;
+mod interp;
+mod natives;
+mod roots;
+#[cfg(test)]
+mod tests;
+
+use std::io::{BufRead, Write};
+
+use crate::bytecode::chunk::Program;
+use crate::diag::codes;
+pub use crate::heap::GcStats;
+use error::RuntimeError;
+
+/// Limits and switches for one run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VmConfig {
+    /// Most Orus frames alive at once; one more call raises E0004 "stack overflow".
+    pub max_call_depth: usize,
+    /// Collect at every allocating instruction (to prove no reference is missed).
+    pub gc_stress: bool,
+}
+
+impl Default for VmConfig {
+    fn default() -> VmConfig {
+        VmConfig {
+            max_call_depth: 250_000,
+            gc_stress: std::env::var("ORUS_GC_STRESS").is_ok_and(|v| v == "1"),
+        }
+    }
+}
+
+/// Runs `program.entry`, whose R[0] is given an array of strings holding `args`; returns the
+/// i32 the entry function returns (the process exit code), or the exit code passed to the
+/// `Exit` native, or the uncaught runtime error with its Orus stack trace. Reads `input()`
+/// from the process's stdin; `out` is flushed before reading stdin and before returning.
+pub fn run(program: &Program, config: &VmConfig, args: &[String], out: &mut dyn Write) -> Result<i32, RuntimeError> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    run_with_io(program, config, args, &mut input, out).0
+}
+
+/// `run` with an explicit input stream, also returning the collector's counters.
+pub fn run_with_io(
+    program: &Program,
+    config: &VmConfig,
+    args: &[String],
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> (Result<i32, RuntimeError>, GcStats) {
+    if let Err(e) = verify(program) {
+        let err = RuntimeError::new(codes::INTERNAL, format!("internal error: invalid bytecode: {e}"));
+        return (Err(err), GcStats::default());
+    }
+    let mut vm = interp::Vm::new(program, config, input, out);
+    let result = vm.start(args);
+    let flushed = vm.flush();
+    let stats = vm.gc_stats();
+    (result.and_then(|code| flushed.map(|_| code)), stats)
+}
+
+/// Checks a program once at load (see `bytecode::verify`).
+pub fn verify(program: &Program) -> Result<(), String> {
+    crate::bytecode::verify::verify(program)
+}
