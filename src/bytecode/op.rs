@@ -170,8 +170,9 @@ opcodes! {
     JmpIfNot = 0,
     /// Counted loop set-up over R[A]=start, R[A+1]=end, R[A+2]=step, R[A+3]=inclusive (bool),
     /// signed ints. step == 0 is E0009. Computes the trip count; if it is 0, pc += sBx.
-    /// Otherwise R[A] = trip count - 1 (as u64), R[A+2] = start, R[A+3] = start (the loop
-    /// variable), and execution falls into the body.
+    /// Otherwise R[A] = trip count - 1 (as u64), R[A+1] = step (moved there for `ForLoop`),
+    /// R[A+2] = start, R[A+3] = start (the loop variable), and execution falls into the
+    /// body. The body must not write R[A..A+3].
     ForPrepS = 0,
     /// As `ForPrepS` for unsigned ints (step is taken as a positive u64).
     ForPrepU = 0,
@@ -250,7 +251,10 @@ opcodes! {
     /// raise a runtime error E0006 whose message is string R[A]
     Panic = 0,
     /// push a handler: on a runtime error inside, unwind to this frame, store the Error
-    /// object in R[A] and continue at pc + sBx
+    /// object in R[A] and continue at pc + sBx. Its safepoint is the live set right after
+    /// `TryBegin` runs (R[A] is not yet written); the VM never collects at the handler
+    /// entry, so the Error object only needs to appear in later safepoints. Returning from
+    /// the frame drops its handlers, so `Ret` inside a `try` needs no `TryEnd`.
     TryBegin = 0,
     /// pop the innermost handler of this frame
     TryEnd = 0,

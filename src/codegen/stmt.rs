@@ -4,7 +4,7 @@
 
 use super::func::{FnBuilder, LoopCtx, Place, Reg};
 use crate::bytecode::op::Op;
-use crate::resolve::{AssignKind, FnKind, Res, MODULE_INIT};
+use crate::resolve::{AssignKind, FnKind, Res};
 use crate::syntax::ast::*;
 use crate::types::ty::Ty;
 
@@ -138,10 +138,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             StmtKind::Pass | StmtKind::Error => {}
             StmtKind::Try { body, err, handler } => self.try_stmt(body, err.as_ref(), handler),
             StmtKind::Fn(f) => {
-                if self.fn_id != MODULE_INIT || self.g.res.fn_ids.get(&f.span).is_some_and(|id| self.g.res.function(*id).kind != FnKind::TopLevel) {
-                    if self.nested_fn(f) {
-                        return;
-                    }
+                // Top-level functions are compiled from the worklist; nested ones are closures.
+                if self.nested_fn(f) {
+                    return;
                 }
             }
             StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}

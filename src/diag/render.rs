@@ -7,9 +7,16 @@
 //! - `Short`: one line per diagnostic, `file:line:col: error[E2001]: title: label`.
 //! - `Json`: one JSON object per line (hand-written escaping, no serde).
 //!
+//! Uncaught runtime errors print `error[E0001]: message`, ` --> file:line:col` (the column
+//! of the first non-blank character of the innermost frame's line, which the VM does not
+//! record more precisely), that source line, and `stack trace (innermost first):` with one
+//! `  at NAME (file:line)` per frame; repeated frames and very deep traces are shortened.
+//!
 //! Lines are 1-based and count `\n`; columns are 1-based and count characters (not bytes),
-//! which is what ariadne prints too. Spans that fall outside their text, split a UTF-8
-//! character, or name a file that does not exist are clamped or degraded, never a panic.
+//! which is what ariadne prints too. A position at the very end of a file that ends with a
+//! line break is shown at the end of its last line. Spans that fall outside their text,
+//! split a UTF-8 character, or name a file that does not exist are clamped or degraded,
+//! never a panic.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -19,7 +26,7 @@ use ariadne::{Color, Config, Fmt, IndexType, Label as AriadneLabel, Report, Repo
 
 use super::{Diagnostic, Label, Severity, SourceFile};
 use crate::syntax::span::Span;
-use crate::vm::error::{RuntimeError, TraceFrame};
+use crate::vm::error::{RuntimeError, TraceFrame, TRACE_INNER};
 
 /// How diagnostics and runtime errors are printed (`--error-format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -586,8 +593,11 @@ fn json_location(out: &mut String, loc: &Located) {
     }
 }
 
-/// One diagnostic as a JSON object on one line. `message` is the primary label; `labels`
-/// holds the secondary labels, each with its own location.
+/// One diagnostic as a JSON object on one line: `code`, `severity` (`error`/`warning`),
+/// `title`, the primary span's `file`, `line`, `column`, `end_line`, `end_column` (the end is
+/// exclusive), `message` (the primary label), `labels` (the secondary labels, each with its
+/// own location and `message`), `help` and `note` (strings or null). A span in a file that
+/// is not known gives file `<unknown>` and line/column 0.
 fn json_diagnostic(d: &Diagnostic, files: &mut Files<'_>) -> String {
     let mut out = String::from("{");
     json_key(&mut out, "code");
@@ -625,39 +635,47 @@ fn json_diagnostic(d: &Diagnostic, files: &mut Files<'_>) -> String {
 // ---------------------------------------------------------------------------------------
 // Runtime errors.
 
-/// Frames printed before the middle of a long trace is omitted, and after it.
+/// Trace items printed before the middle of a long trace is left out, and after it.
 const TRACE_HEAD: usize = 20;
 const TRACE_TAIL: usize = 10;
 
-/// One printed trace entry: a frame and how many identical frames follow it directly.
-struct TraceEntry<'e> {
-    frame: &'e TraceFrame,
-    repeats: usize,
+/// One printed line of a stack trace: a frame repeated `count` times in a row (deep
+/// recursion), or (`frame: None`) `count` frames left out.
+struct TraceItem<'e> {
+    frame: Option<&'e TraceFrame>,
+    count: usize,
 }
 
-/// Collapse runs of identical consecutive frames (deep recursion) into one entry each.
-fn collapse_trace(trace: &[TraceFrame]) -> Vec<TraceEntry<'_>> {
-    let mut entries: Vec<TraceEntry<'_>> = Vec::new();
-    for frame in trace {
-        match entries.last_mut() {
-            Some(last) if last.frame == frame => last.repeats += 1,
-            _ => entries.push(TraceEntry { frame, repeats: 0 }),
+/// The trace as printed: runs of identical consecutive frames collapsed, the frames the VM
+/// left out (`frames_omitted`, at index `TRACE_INNER`) as one item, and, if still long,
+/// the middle replaced by one item counting every frame it stood for.
+fn trace_items(err: &RuntimeError) -> Vec<TraceItem<'_>> {
+    let gap_at = if err.frames_omitted > 0 { Some(TRACE_INNER.min(err.trace.len())) } else { None };
+    let mut items: Vec<TraceItem<'_>> = Vec::new();
+    for (i, frame) in err.trace.iter().enumerate() {
+        if gap_at == Some(i) {
+            items.push(TraceItem { frame: None, count: err.frames_omitted });
+        }
+        match items.last_mut() {
+            Some(TraceItem { frame: Some(last), count }) if *last == frame => *count += 1,
+            _ => items.push(TraceItem { frame: Some(frame), count: 1 }),
         }
     }
-    entries
+    if gap_at == Some(err.trace.len()) {
+        items.push(TraceItem { frame: None, count: err.frames_omitted });
+    }
+    if items.len() > TRACE_HEAD + TRACE_TAIL + 1 {
+        let tail = items.split_off(items.len() - TRACE_TAIL);
+        let middle: usize = items.drain(TRACE_HEAD..).map(|item| item.count).sum();
+        items.push(TraceItem { frame: None, count: middle });
+        items.extend(tail);
+    }
+    items
 }
 
-/// The entries to print: all of them, or the head and tail with the number of frames left
-/// out in between.
-fn shorten_trace<'v, 'e>(entries: &'v [TraceEntry<'e>]) -> (&'v [TraceEntry<'e>], usize, &'v [TraceEntry<'e>]) {
-    if entries.len() <= TRACE_HEAD + TRACE_TAIL + 1 {
-        return (entries, 0, &[]);
-    }
-    let head = &entries[..TRACE_HEAD];
-    let middle = &entries[TRACE_HEAD..entries.len() - TRACE_TAIL];
-    let tail = &entries[entries.len() - TRACE_TAIL..];
-    let omitted = middle.iter().map(|e| e.repeats + 1).sum();
-    (head, omitted, tail)
+/// The number of frames left out of a printed trace.
+fn omitted_frames(items: &[TraceItem<'_>]) -> usize {
+    items.iter().filter(|item| item.frame.is_none()).map(|item| item.count).sum()
 }
 
 /// The first column of a line that is not a space or tab (1 for a blank line).
@@ -691,27 +709,23 @@ fn human_runtime(err: &RuntimeError, files: &mut Files<'_>, color: bool) -> Stri
         }
     }
     let _ = writeln!(out, "stack trace (innermost first):");
-    let entries = collapse_trace(&err.trace);
-    let (head, omitted, tail) = shorten_trace(&entries);
-    for entry in head {
-        write_trace_entry(&mut out, entry, files);
-    }
-    if omitted > 0 {
-        let _ = writeln!(out, "  ... {omitted} more frames ...");
-    }
-    for entry in tail {
-        write_trace_entry(&mut out, entry, files);
+    for item in trace_items(err) {
+        match item.frame {
+            Some(f) => {
+                let _ = writeln!(out, "  at {} ({}:{})", f.function, files.name(f.file), f.line);
+                if item.count > 1 {
+                    let more = item.count - 1;
+                    let s = if more == 1 { "" } else { "s" };
+                    let _ = writeln!(out, "  ... the frame above repeated {more} more time{s}");
+                }
+            }
+            None => {
+                let s = if item.count == 1 { "" } else { "s" };
+                let _ = writeln!(out, "  ... {} more frame{s} ...", item.count);
+            }
+        }
     }
     out
-}
-
-fn write_trace_entry(out: &mut String, entry: &TraceEntry<'_>, files: &Files<'_>) {
-    let f = entry.frame;
-    let _ = writeln!(out, "  at {} ({}:{})", f.function, files.name(f.file), f.line);
-    if entry.repeats > 0 {
-        let s = if entry.repeats == 1 { "" } else { "s" };
-        let _ = writeln!(out, "  ... the frame above repeated {} more time{s}", entry.repeats);
-    }
 }
 
 fn short_runtime(err: &RuntimeError, files: &mut Files<'_>) -> String {
@@ -723,8 +737,9 @@ fn short_runtime(err: &RuntimeError, files: &mut Files<'_>) -> String {
 
 /// A runtime error as one JSON object: `code`, `severity`, `title` and `message` (both the
 /// error's message), `file` and `line` of the innermost frame (null without a trace),
-/// `trace` (collapsed frames `{function, file, line, repeats}`, innermost first) and
-/// `trace_omitted` (frames left out of very deep traces).
+/// `trace` (innermost first; runs of identical frames collapsed into one entry
+/// `{function, file, line, repeats}`) and `trace_omitted` (the number of frames left out of
+/// the middle of very deep traces).
 fn json_runtime(err: &RuntimeError, files: &mut Files<'_>) -> String {
     let mut out = String::from("{");
     json_key(&mut out, "code");
@@ -750,26 +765,25 @@ fn json_runtime(err: &RuntimeError, files: &mut Files<'_>) -> String {
     }
     json_key(&mut out, "trace");
     out.push('[');
-    let entries = collapse_trace(&err.trace);
-    let (head, omitted, tail) = shorten_trace(&entries);
-    for (i, entry) in head.iter().chain(tail).enumerate() {
+    let items = trace_items(err);
+    for (i, (frame, count)) in items.iter().filter_map(|item| Some((item.frame?, item.count))).enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('{');
         json_key(&mut out, "function");
-        json_str(&mut out, &entry.frame.function);
+        json_str(&mut out, &frame.function);
         json_key(&mut out, "file");
-        json_str(&mut out, files.name(entry.frame.file));
+        json_str(&mut out, files.name(frame.file));
         json_key(&mut out, "line");
-        let _ = write!(out, "{}", entry.frame.line);
+        let _ = write!(out, "{}", frame.line);
         json_key(&mut out, "repeats");
-        let _ = write!(out, "{}", entry.repeats);
+        let _ = write!(out, "{}", count - 1);
         out.push('}');
     }
     out.push(']');
     json_key(&mut out, "trace_omitted");
-    let _ = write!(out, "{omitted}");
+    let _ = write!(out, "{}", omitted_frames(&items));
     out.push_str("}\n");
     out
 }
@@ -779,6 +793,7 @@ fn json_runtime(err: &RuntimeError, files: &mut Files<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vm::error::TRACE_OUTER;
 
     fn file(name: &str, text: &str) -> SourceFile {
         SourceFile { name: name.to_string(), text: text.to_string() }
@@ -1022,6 +1037,7 @@ mod tests {
             code: "E0001",
             message: "division by zero".to_string(),
             trace: vec![frame("ratio", 3), frame("report", 6), frame("<top level>", 8)],
+            frames_omitted: 0,
         };
         (err, vec![file("ratio.orus", text)])
     }
@@ -1078,26 +1094,69 @@ mod tests {
         assert!(out.contains("<unknown>:99:"), "{out}");
     }
 
+    fn overflow(trace: Vec<TraceFrame>, frames_omitted: usize) -> RuntimeError {
+        RuntimeError { code: "E0004", message: "stack overflow".to_string(), trace, frames_omitted }
+    }
+
     #[test]
     fn deep_recursion_trace_is_collapsed() {
         let text = "fn forever(n: i32) -> i32:\n    forever(n + 1) + 1\nprint(forever(0))\n";
+        let files = vec![file("s.orus", text)];
         let mut trace: Vec<TraceFrame> = (0..100_000).map(|_| frame("forever", 2)).collect();
         trace.push(frame("<top level>", 3));
-        let err = RuntimeError { code: "E0004", message: "stack overflow".to_string(), trace };
-        let files = vec![file("s.orus", text)];
-        let out = render_runtime_error(&err, &files, ErrorFormat::Human, false);
+        let out = render_runtime_error(&overflow(trace, 0), &files, ErrorFormat::Human, false);
         assert!(out.lines().count() < 20, "{out}");
         assert!(out.contains("  at forever (s.orus:2)\n  ... the frame above repeated 99999 more times\n"), "{out}");
         assert!(out.contains("s.orus:2:5"), "{out}");
 
-        // Mutual recursion does not collapse, so the middle is omitted.
+        // Mutual recursion does not collapse, so the middle is left out.
         let trace: Vec<TraceFrame> = (0..1000).map(|i| frame(if i % 2 == 0 { "even" } else { "odd" }, 2)).collect();
-        let err = RuntimeError { code: "E0004", message: "stack overflow".to_string(), trace };
+        let err = overflow(trace, 0);
         let out = render_runtime_error(&err, &files, ErrorFormat::Human, false);
         assert!(out.contains("  ... 970 more frames ..."), "{out}");
         assert!(out.lines().count() < 40, "{out}");
         let json = render_runtime_error(&err, &files, ErrorFormat::Json, false);
         assert!(json.contains("\"trace_omitted\":970"), "{json}");
+    }
+
+    #[test]
+    fn frames_omitted_by_the_vm_are_reported_where_they_were() {
+        let files = vec![file("s.orus", "fn forever(n: i32) -> i32:\n    forever(n + 1) + 1\nprint(forever(0))\n")];
+        // What the VM keeps of 100 001 frames: TRACE_INNER innermost, TRACE_OUTER outermost.
+        let mut trace: Vec<TraceFrame> = (0..TRACE_INNER + TRACE_OUTER - 1).map(|_| frame("forever", 2)).collect();
+        trace.push(frame("<top level>", 3));
+        let omitted = 100_001 - trace.len();
+        let out = render_runtime_error(&overflow(trace, omitted), &files, ErrorFormat::Human, false);
+        let expected = format!(
+            concat!(
+                "stack trace (innermost first):\n",
+                "  at forever (s.orus:2)\n",
+                "  ... the frame above repeated {} more times\n",
+                "  ... {} more frames ...\n",
+                "  at forever (s.orus:2)\n",
+                "  ... the frame above repeated {} more times\n",
+                "  at <top level> (s.orus:3)\n",
+            ),
+            TRACE_INNER - 1,
+            omitted,
+            TRACE_OUTER - 2
+        );
+        assert!(out.ends_with(&expected), "{out}");
+
+        // Distinct frames: the VM's gap and the renderer's own shortening add up.
+        let trace: Vec<TraceFrame> = (0..TRACE_INNER + TRACE_OUTER).map(|i| frame(&format!("f{i}"), 2)).collect();
+        let err = overflow(trace, 1000);
+        let items = trace_items(&err);
+        assert_eq!(items.len(), TRACE_HEAD + 1 + TRACE_TAIL);
+        assert_eq!(omitted_frames(&items), 1000 + TRACE_INNER + TRACE_OUTER - TRACE_HEAD - TRACE_TAIL);
+        let json = render_runtime_error(&err, &files, ErrorFormat::Json, false);
+        assert!(json.contains("\"function\":\"f0\""), "{json}");
+        assert!(json.contains(&format!("\"function\":\"f{}\"", TRACE_INNER + TRACE_OUTER - 1)), "{json}");
+
+        // A gap at the very end (a trace shorter than TRACE_INNER) still shows.
+        let err = overflow(vec![frame("a", 1), frame("b", 2)], 5);
+        let out = render_runtime_error(&err, &files, ErrorFormat::Human, false);
+        assert!(out.ends_with("  at b (s.orus:2)\n  ... 5 more frames ...\n"), "{out}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod ast;
 pub mod layout;
 pub mod parse;
 pub mod span;
+pub mod visit;
 pub mod token;
 
 lalrpop_util::lalrpop_mod!(

@@ -102,7 +102,7 @@ pub enum Tok {
     Use,
     #[token("while")]
     While,
-    #[token("_")]
+    #[token("_", priority = 10)]
     Underscore,
 
     #[token("+")]
@@ -134,10 +134,10 @@ pub enum Tok {
     #[token("<=")]
     Le,
     /// `>` is never lexed together with a following `>`, so that `Option<Map<K, V>>` closes two
-    /// type argument lists; `>>` is `GtJoint Gt` and `>>=` is `GtJoint Ge`.
+    /// type argument lists; the shift operator `>>` is `GtJoint Gt`.
     #[token(">")]
     Gt,
-    /// A `>` immediately followed by another `>` or `>=` (set by `lex`, not by logos).
+    /// A `>` immediately followed by another `>` (set by `lex`, not by logos).
     GtJoint,
     #[token(">=")]
     Ge,
@@ -161,6 +161,8 @@ pub enum Tok {
     CaretEq,
     #[token("<<=")]
     ShlEq,
+    #[token(">>=")]
+    ShrEq,
     #[token("->")]
     Arrow,
     #[token(".")]
@@ -239,9 +241,9 @@ pub fn lex(src: &str, base: usize, file: u32) -> (Vec<Spanned>, Vec<Diagnostic>)
         }
     }
     flush_bad(&mut bad, &mut lexer.extras, src);
-    // `>` followed directly by `>` or `>=` may be half of a shift operator.
+    // `>` followed directly by `>` may be half of a shift operator.
     for i in 0..toks.len().saturating_sub(1) {
-        if toks[i].1 == Tok::Gt && toks[i].2 == toks[i + 1].0 && matches!(toks[i + 1].1, Tok::Gt | Tok::Ge) {
+        if toks[i].1 == Tok::Gt && toks[i].2 == toks[i + 1].0 && toks[i + 1].1 == Tok::Gt {
             toks[i].1 = Tok::GtJoint;
         }
     }
@@ -619,6 +621,7 @@ pub fn symbol(tok: &Tok) -> Option<&'static str> {
         Tok::PipeEq => "|=",
         Tok::CaretEq => "^=",
         Tok::ShlEq => "<<=",
+        Tok::ShrEq => ">>=",
         Tok::Arrow => "->",
         Tok::Dot => ".",
         Tok::DotDot => "..",
@@ -764,7 +767,7 @@ mod tests {
     fn operators() {
         assert_eq!(toks(":= :: ..= -> ? <<="), vec![Tok::ColonEq, Tok::ColonColon, Tok::DotDotEq, Tok::Arrow, Tok::Question, Tok::ShlEq]);
         assert_eq!(toks("a >> b"), vec![Tok::Ident("a".into()), Tok::GtJoint, Tok::Gt, Tok::Ident("b".into())]);
-        assert_eq!(toks(">>="), vec![Tok::GtJoint, Tok::Ge]);
+        assert_eq!(toks(">>="), vec![Tok::ShrEq]);
         assert_eq!(toks("> >"), vec![Tok::Gt, Tok::Gt]);
     }
 

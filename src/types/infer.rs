@@ -282,9 +282,11 @@ impl<'a> Infer<'a> {
         self.check_casts();
     }
 
+    /// Default what is still open at module level. Variables of deeper levels are the
+    /// generalized parameters of generic functions and must stay open for instantiation.
     fn default_remaining(&mut self) {
         for v in 0..self.t.table.var_count() {
-            if let VarState::Unbound { classes, .. } = self.t.table.state(v).clone() {
+            if let VarState::Unbound { classes, level: TOP, .. } = self.t.table.state(v).clone() {
                 let _ = self.t.table.unify(&Ty::Var(v), &default_for(classes));
             }
         }
@@ -298,10 +300,9 @@ impl<'a> Infer<'a> {
                 Ty::I64 => i64::MAX as u64 + u64::from(lit.negated),
                 Ty::U32 => u32::MAX as u64,
                 Ty::U64 => u64::MAX,
-                Ty::Var(_) => {
-                    self.literals.push(lit);
-                    continue;
-                }
+                // Still generic: checked per instantiation would be ideal; every numeric
+                // type holds small literals, so nothing is lost for typical code.
+                Ty::Var(_) => continue,
                 _ => continue,
             };
             if lit.value > max {
@@ -325,8 +326,7 @@ impl<'a> Infer<'a> {
             let from = self.t.table.zonk(&c.from);
             let to = self.t.table.zonk(&c.to);
             if matches!(from, Ty::Var(_)) {
-                self.casts.push(c);
-                continue;
+                continue; // a generic operand: its instantiations are checked at their call sites
             }
             if !cast_allowed(&from, &to) {
                 let (f, t) = (self.t.table.display(&from), self.t.table.display(&to));

@@ -10,7 +10,7 @@
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
-use super::arith::{self, f64_cmp, f64_op, index, Fault};
+use super::arith::{self, f64_cmp, f64_op, index};
 use super::equality;
 use super::error::RuntimeError;
 use super::format;
@@ -364,7 +364,7 @@ impl<'a> Vm<'a> {
                         continue 'frame;
                     }
                     Op::CallK => {
-                        let f = extra!();
+                        let Some(&f) = code.get(pc) else { break internal("missing extra word") };
                         if let Some(top) = self.frames.last_mut() {
                             top.pc = ipc as u32;
                         }
@@ -445,7 +445,7 @@ impl<'a> Vm<'a> {
                         gc!();
                     }
                     Op::StrSlice => {
-                        r[a] = tri!(self.str_slice(r[b], r[c], r[c + 1]));
+                        r[a] = tri!(str_slice(&mut self.heap, &self.byte_strs, r[b], r[c], r[c + 1]));
                         gc!();
                     }
 
@@ -535,21 +535,21 @@ impl<'a> Vm<'a> {
         let name = self.prog.globals.get(g).map_or("?", |g| g.name.as_str());
         RuntimeError::new(codes::UNINITIALIZED, format!("`{name}` used before initialization"))
     }
+}
 
-    /// `s[lo..hi]` with clamped bounds (a new flat string, or `s` itself when whole).
-    fn str_slice(&mut self, s: u64, lo: u64, hi: u64) -> Result<u64, RuntimeError> {
-        let bytes = self.heap.str_bytes(s)?;
-        let (lo, hi) = arith::clamp_range(lo, hi, bytes.len());
-        if lo == 0 && hi == bytes.len() {
-            return Ok(s);
-        }
-        let part = bytes.get(lo..hi).unwrap_or_default();
-        if let [byte] = part {
-            return Ok(self.byte_strs.get(*byte as usize).copied().unwrap_or(0));
-        }
-        let part = part.to_vec();
-        Ok(self.heap.alloc_string(part))
+/// `s[lo..hi]` with clamped bounds (a new flat string, or `s` itself when whole).
+fn str_slice(heap: &mut Heap, byte_strs: &[u64], s: u64, lo: u64, hi: u64) -> Result<u64, RuntimeError> {
+    let bytes = heap.str_bytes(s)?;
+    let (lo, hi) = arith::clamp_range(lo, hi, bytes.len());
+    if lo == 0 && hi == bytes.len() {
+        return Ok(s);
     }
+    let part = bytes.get(lo..hi).unwrap_or_default();
+    if let [byte] = part {
+        return Ok(byte_strs.get(*byte as usize).copied().unwrap_or(0));
+    }
+    let part = part.to_vec();
+    Ok(heap.alloc_string(part))
 }
 
 /// Builds a closure of function `f` from the running frame's registers and closure.
@@ -568,10 +568,4 @@ fn make_closure(heap: &mut Heap, prog: &Program, f: usize, r: &[u64; WINDOW], cu
     }
     let ref_caps = g.captures.iter().map(|c| c.is_ref).collect();
     Ok(heap.alloc(Obj::Closure(ClosureObj { func: f as u32, caps: caps.into_boxed_slice(), ref_caps })))
-}
-
-impl From<Fault> for Box<RuntimeError> {
-    fn from(f: Fault) -> Box<RuntimeError> {
-        Box::new(f.into())
-    }
 }

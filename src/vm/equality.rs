@@ -1,0 +1,107 @@
+//! Structural equality (`EqDeep`, `assert_eq`, `contains`) and ordering (`sort`, `min`,
+//! `max`, string comparisons) of values of a known runtime type. Nested values are compared
+//! with an explicit worklist, never by recursion.
+
+use std::cmp::Ordering;
+
+use crate::bytecode::chunk::{Program, RtType, TypeId};
+use crate::heap::{Heap, HeapResult};
+
+use super::interp::internal;
+
+/// Byte-wise string equality (same handle: equal without looking).
+pub(crate) fn str_eq(heap: &mut Heap, a: u64, b: u64) -> HeapResult<bool> {
+    if a == b {
+        return Ok(true);
+    }
+    if heap.str_len(a)? != heap.str_len(b)? {
+        return Ok(false);
+    }
+    heap.flatten(a)?;
+    heap.flatten(b)?;
+    Ok(heap.flat_bytes(a)? == heap.flat_bytes(b)?)
+}
+
+/// Byte-wise string ordering.
+pub(crate) fn str_cmp(heap: &mut Heap, a: u64, b: u64) -> HeapResult<Ordering> {
+    if a == b {
+        return Ok(Ordering::Equal);
+    }
+    heap.flatten(a)?;
+    heap.flatten(b)?;
+    Ok(heap.flat_bytes(a)?.cmp(heap.flat_bytes(b)?))
+}
+
+fn rt<'p>(prog: &'p Program, ty: TypeId) -> HeapResult<&'p RtType> {
+    prog.types.get(ty as usize).ok_or_else(|| internal("type index"))
+}
+
+/// Whether values of this type compare equal exactly when their register bits do.
+fn bitwise_eq(t: &RtType) -> bool {
+    matches!(t, RtType::Void | RtType::Bool | RtType::I32 | RtType::I64 | RtType::U32 | RtType::U64 | RtType::Func { .. })
+}
+
+/// Structural equality of `a` and `b` of type `ty` (IEEE for f64, so NaN != NaN).
+pub(crate) fn deep_eq(heap: &mut Heap, prog: &Program, a: u64, b: u64, ty: TypeId) -> HeapResult<bool> {
+    let mut work = vec![(a, b, ty)];
+    while let Some((a, b, ty)) = work.pop() {
+        let t = rt(prog, ty)?;
+        let equal = match t {
+            _ if bitwise_eq(t) => a == b,
+            RtType::F64 => f64::from_bits(a) == f64::from_bits(b),
+            RtType::Str => str_eq(heap, a, b)?,
+            RtType::Range(_) => {
+                let (x, y) = (heap.range(a)?, heap.range(b)?);
+                (x.start, x.end, x.step, x.inclusive) == (y.start, y.end, y.step, y.inclusive)
+            }
+            RtType::Error => {
+                let ((m1, c1), (m2, c2)) = (heap.error(a)?, heap.error(b)?);
+                str_eq(heap, m1, m2)? && str_eq(heap, c1, c2)?
+            }
+            RtType::Array(elem) => {
+                let (x, y) = (&heap.array(a)?.items, &heap.array(b)?.items);
+                if x.len() != y.len() {
+                    false
+                } else if bitwise_eq(rt(prog, *elem)?) {
+                    x == y
+                } else {
+                    work.extend(x.iter().zip(y.iter()).map(|(p, q)| (*p, *q, *elem)));
+                    true
+                }
+            }
+            _ => a == b,
+        };
+        if !equal {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Ordering of two values of a Comparable type (numbers and strings); f64 uses IEEE
+/// comparison, NaN comparing equal to everything.
+pub(crate) fn compare(heap: &mut Heap, prog: &Program, a: u64, b: u64, ty: TypeId) -> HeapResult<Ordering> {
+    Ok(match rt(prog, ty)? {
+        RtType::I32 | RtType::I64 => (a as i64).cmp(&(b as i64)),
+        RtType::F64 => f64::from_bits(a).partial_cmp(&f64::from_bits(b)).unwrap_or(Ordering::Equal),
+        RtType::Str => str_cmp(heap, a, b)?,
+        _ => a.cmp(&b),
+    })
+}
+
+/// Sorts `items` (values of type `ty`) in place, stably; f64 uses the IEEE total order.
+pub(crate) fn sort_values(heap: &mut Heap, prog: &Program, items: &mut [u64], ty: TypeId) -> HeapResult<()> {
+    match rt(prog, ty)? {
+        RtType::I32 | RtType::I64 => items.sort_by_key(|v| *v as i64),
+        RtType::F64 => items.sort_by(|x, y| f64::from_bits(*x).total_cmp(&f64::from_bits(*y))),
+        RtType::Str => {
+            for &s in items.iter() {
+                heap.flatten(s)?;
+            }
+            let heap: &Heap = heap;
+            items.sort_by(|x, y| heap.flat_bytes(*x).unwrap_or_default().cmp(heap.flat_bytes(*y).unwrap_or_default()));
+        }
+        _ => items.sort(),
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The display form of values (language reference section 12 and rule 16.6) and `print`
+//! with `@` templates. Nested arrays are walked with an explicit stack of open arrays.
+
+use std::io::Write;
+
+use crate::bytecode::chunk::{Program, RtType, TypeId};
+use crate::diag::codes;
+use crate::heap::{Heap, HeapResult};
+use crate::vm::error::RuntimeError;
+
+use super::interp::internal;
+
+/// An array being printed: its elements, the next one to print, their type.
+struct Open {
+    items: Vec<u64>,
+    next: usize,
+    elem: TypeId,
+}
+
+fn rt<'p>(prog: &'p Program, ty: TypeId) -> HeapResult<&'p RtType> {
+    prog.types.get(ty as usize).ok_or_else(|| internal("type index"))
+}
+
+/// Appends the display form of `v` (type `ty`) to `out`; strings unquoted at top level.
+pub(crate) fn display(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId, out: &mut Vec<u8>) -> HeapResult<()> {
+    let mut open = Vec::new();
+    display_one(heap, prog, v, ty, false, &mut open, out)?;
+    while let Some(top) = open.last_mut() {
+        let Some(&item) = top.items.get(top.next) else {
+            out.push(b']');
+            open.pop();
+            continue;
+        };
+        if top.next > 0 {
+            out.extend_from_slice(b", ");
+        }
+        top.next += 1;
+        let elem = top.elem;
+        display_one(heap, prog, item, elem, true, &mut open, out)?;
+    }
+    Ok(())
+}
+
+/// Writes one value; an array is opened (pushed on `open`) instead of written whole.
+fn display_one(
+    heap: &mut Heap,
+    prog: &Program,
+    v: u64,
+    ty: TypeId,
+    quoted: bool,
+    open: &mut Vec<Open>,
+    out: &mut Vec<u8>,
+) -> HeapResult<()> {
+    let _ = match rt(prog, ty)? {
+        RtType::Void => write!(out, "()"),
+        RtType::Bool => write!(out, "{}", v != 0),
+        RtType::I32 | RtType::I64 => write!(out, "{}", v as i64),
+        RtType::U32 | RtType::U64 => write!(out, "{v}"),
+        RtType::F64 => write!(out, "{}", f64::from_bits(v)),
+        RtType::Str => {
+            let bytes = heap.str_bytes(v)?;
+            if quoted {
+                escape(bytes, out);
+            } else {
+                out.extend_from_slice(bytes);
+            }
+            Ok(())
+        }
+        RtType::Array(elem) => {
+            let items = heap.array(v)?.items.clone();
+            out.push(b'[');
+            open.push(Open { items, next: 0, elem: *elem });
+            Ok(())
+        }
+        RtType::Func { .. } => {
+            let f = heap.closure(v)?.func;
+            let name = prog.functions.get(f as usize).map_or("?", |f| f.name.as_str());
+            write!(out, "<fn {name}>")
+        }
+        RtType::Range(elem) => {
+            let r = heap.range(v)?;
+            let signed = matches!(rt(prog, *elem)?, RtType::I32 | RtType::I64);
+            let int = |x: u64| if signed { (x as i64).to_string() } else { x.to_string() };
+            let dots = if r.inclusive { "..=" } else { ".." };
+            let _ = write!(out, "{}{dots}{}", int(r.start), int(r.end));
+            if r.step != 1 {
+                let _ = write!(out, "..{}", int(r.step));
+            }
+            Ok(())
+        }
+        RtType::Error => {
+            let (message, _) = heap.error(v)?;
+            out.extend_from_slice(b"Error: ");
+            out.extend_from_slice(heap.str_bytes(message)?);
+            Ok(())
+        }
+    };
+    Ok(())
+}
+
+/// A string as written inside a container: quoted, with escapes.
+fn escape(bytes: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    for &b in bytes {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0 => out.extend_from_slice(b"\\0"),
+            c if c < 0x20 || c == 0x7f => {
+                let _ = write!(out, "\\u{{{c:x}}}");
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(b'"');
+}
+
+/// `value as string`: a new string with the display form (a string is returned as is).
+pub(crate) fn to_string(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId) -> HeapResult<u64> {
+    if matches!(rt(prog, ty)?, RtType::Str) {
+        return Ok(v);
+    }
+    let mut out = Vec::new();
+    display(heap, prog, v, ty, &mut out)?;
+    Ok(heap.alloc_string(out))
+}
+
+/// One `@` specifier of a print template.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Spec {
+    Display,
+    Fixed(usize),
+    Radix(u8),
+}
+
+/// The specifier after an `@` and how many bytes (after the `@`) it takes.
+fn parse_spec(rest: &[u8]) -> (Spec, usize) {
+    match rest.first() {
+        Some(&c @ (b'x' | b'X' | b'b' | b'o')) => (Spec::Radix(c), 1),
+        Some(b'.') => {
+            let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = std::str::from_utf8(&rest[1..1 + digits]).ok().and_then(|s| s.parse::<usize>().ok());
+            match n {
+                Some(n) if digits <= 3 && rest.get(1 + digits) == Some(&b'f') => (Spec::Fixed(n), 2 + digits),
+                _ => (Spec::Display, 0),
+            }
+        }
+        _ => (Spec::Display, 0),
+    }
+}
+
+fn format_spec(heap: &mut Heap, prog: &Program, spec: Spec, v: u64, ty: TypeId, out: &mut Vec<u8>) -> HeapResult<()> {
+    let t = rt(prog, ty)?;
+    let _ = match (spec, t) {
+        (Spec::Fixed(n), RtType::F64) => write!(out, "{:.n$}", f64::from_bits(v)),
+        (Spec::Fixed(n), RtType::I32 | RtType::I64) => write!(out, "{:.n$}", v as i64 as f64),
+        (Spec::Fixed(n), RtType::U32 | RtType::U64) => write!(out, "{:.n$}", v as f64),
+        (Spec::Radix(r), RtType::I32 | RtType::U32) => radix(out, r, v as u32 as u64),
+        (Spec::Radix(r), RtType::I64 | RtType::U64) => radix(out, r, v),
+        _ => return display(heap, prog, v, ty, out),
+    };
+    Ok(())
+}
+
+fn radix(out: &mut Vec<u8>, r: u8, v: u64) -> std::io::Result<()> {
+    match r {
+        b'x' => write!(out, "{v:x}"),
+        b'X' => write!(out, "{v:X}"),
+        b'b' => write!(out, "{v:b}"),
+        _ => write!(out, "{v:o}"),
+    }
+}
+
+/// Expands a template; returns how many of `args` it consumed.
+fn template(heap: &mut Heap, prog: &Program, t: &[u8], args: &[(u64, TypeId)], out: &mut Vec<u8>) -> HeapResult<usize> {
+    let mut next = 0;
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] != b'@' {
+            let end = t[i..].iter().position(|&c| c == b'@').map_or(t.len(), |p| i + p);
+            out.extend_from_slice(&t[i..end]);
+            i = end;
+            continue;
+        }
+        let (spec, len) = parse_spec(&t[i + 1..]);
+        match args.get(next) {
+            Some(&(v, ty)) => {
+                format_spec(heap, prog, spec, v, ty, out)?;
+                next += 1;
+            }
+            None => out.extend_from_slice(&t[i..i + 1 + len]),
+        }
+        i += 1 + len;
+    }
+    Ok(next)
+}
+
+/// The line `print` writes for `vals` of types `types`, without the newline.
+pub(crate) fn print_line(heap: &mut Heap, prog: &Program, vals: &[u64], types: &[TypeId]) -> HeapResult<Vec<u8>> {
+    let args: Vec<(u64, TypeId)> = vals.iter().copied().zip(types.iter().copied()).collect();
+    let mut line = Vec::new();
+    let mut rest = &args[..];
+    let mut space = false;
+    if let Some((&(first, ty), tail)) = args.split_first() {
+        if matches!(rt(prog, ty)?, RtType::Str) {
+            let t = heap.str_bytes(first)?.to_vec();
+            let used = template(heap, prog, &t, tail, &mut line)?;
+            rest = tail.get(used..).unwrap_or_default();
+            space = true;
+        }
+    }
+    for &(v, ty) in rest {
+        if space {
+            line.push(b' ');
+        }
+        space = true;
+        display(heap, prog, v, ty, &mut line)?;
+    }
+    Ok(line)
+}
+
+/// `print`: the line and a newline, written to `out`.
+pub(crate) fn print(heap: &mut Heap, prog: &Program, vals: &[u64], types: &[TypeId], out: &mut dyn Write) -> HeapResult<()> {
+    let mut line = print_line(heap, prog, vals, types)?;
+    line.push(b'\n');
+    out.write_all(&line)
+        .map_err(|e| RuntimeError::new(codes::IO_ERROR, format!("cannot write output: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        assert_eq!(parse_spec(b".2f rest"), (Spec::Fixed(2), 3));
+        assert_eq!(parse_spec(b"x"), (Spec::Radix(b'x'), 1));
+        assert_eq!(parse_spec(b".f"), (Spec::Display, 0));
+        assert_eq!(parse_spec(b".2"), (Spec::Display, 0));
+        assert_eq!(parse_spec(b""), (Spec::Display, 0));
+        assert_eq!(parse_spec(b".1234f"), (Spec::Display, 0));
+    }
+
+    #[test]
+    fn escapes() {
+        let mut out = Vec::new();
+        escape(b"a\n\"\\\x01", &mut out);
+        assert_eq!(out, b"\"a\\n\\\"\\\\\\u{1}\"");
+    }
+}

@@ -1,0 +1,98 @@
+//! Frames, calls and returns, and runtime errors: entering a callee (depth and register-file
+//! limits, zeroing its non-parameter registers), returning into the caller's result
+//! register, unwinding to a `TryBegin` handler with an Error object, and building the Orus
+//! stack trace of an uncaught error.
+
+use super::error::{RuntimeError, TraceFrame, TRACE_INNER, TRACE_OUTER};
+use super::interp::{internal, Frame, Vm, REG_CAP, WINDOW};
+use crate::bytecode::op::{Instr, Op};
+use crate::diag::codes;
+
+fn stack_overflow() -> RuntimeError {
+    RuntimeError::new(codes::STACK_OVERFLOW, "stack overflow")
+}
+
+impl Vm<'_> {
+    /// Enters `func` with its registers starting at `base`; the caller's pc must already
+    /// point at its call instruction.
+    pub(crate) fn push_frame(&mut self, func: u32, closure: u32, base: usize) -> Result<(), RuntimeError> {
+        if self.frames.len() >= self.max_depth {
+            return Err(stack_overflow());
+        }
+        let f = self.prog.functions.get(func as usize).ok_or_else(|| internal("call of a missing function"))?;
+        let need = base + WINDOW;
+        if need > REG_CAP {
+            return Err(stack_overflow());
+        }
+        if self.regs.len() < need {
+            let len = need.max(self.regs.len().saturating_mul(2)).min(REG_CAP);
+            self.regs.resize(len, 0);
+        }
+        let (lo, hi) = (base + f.nparams as usize, base + f.nregs as usize);
+        if let Some(regs) = self.regs.get_mut(lo..hi) {
+            regs.fill(0);
+        }
+        self.frames.push(Frame { func, closure, base: base as u32, pc: 0 });
+        Ok(())
+    }
+
+    /// Leaves the running frame with result `v`. Returns the exit code when the entry frame
+    /// returned; otherwise stores `v` in the caller's result register and moves the caller
+    /// past its call instruction.
+    pub(crate) fn pop_frame(&mut self, v: u64) -> Result<Option<i32>, RuntimeError> {
+        let depth = self.frames.len().saturating_sub(1) as u32;
+        while self.handlers.last().is_some_and(|h| h.frame >= depth) {
+            self.handlers.pop();
+        }
+        self.frames.pop();
+        let Some(caller) = self.frames.last_mut() else { return Ok(Some(v as i32)) };
+        let code = &self.prog.functions.get(caller.func as usize).ok_or_else(|| internal("caller"))?.code;
+        let call = Instr(*code.get(caller.pc as usize).ok_or_else(|| internal("caller pc"))?);
+        let slot = self.regs.get_mut(caller.base as usize + call.a()).ok_or_else(|| internal("result register"))?;
+        *slot = v;
+        caller.pc += if call.op() == Some(Op::CallK) { 2 } else { 1 };
+        Ok(None)
+    }
+
+    /// Hands an error to the innermost handler: unwinds to its frame, stores a new Error
+    /// object in its register and resumes at its target. Without a handler, returns the
+    /// error with its stack trace. The innermost frame's pc must be the faulting one.
+    pub(crate) fn throw(&mut self, err: RuntimeError) -> Result<(), RuntimeError> {
+        let Some(h) = self.handlers.pop() else { return Err(self.with_trace(err)) };
+        self.frames.truncate(h.frame as usize + 1);
+        let Some(frame) = self.frames.last_mut() else { return Err(self.with_trace(err)) };
+        frame.pc = h.target;
+        let slot = frame.base as usize + h.reg as usize;
+        let e = self.heap.alloc_error(&err.message, err.code);
+        match self.regs.get_mut(slot) {
+            Some(r) => *r = e,
+            None => return Err(internal("handler register")),
+        }
+        Ok(())
+    }
+
+    fn trace_frame(&self, fr: &Frame) -> TraceFrame {
+        match self.prog.functions.get(fr.func as usize) {
+            Some(f) => TraceFrame {
+                function: f.name.clone(),
+                file: f.file,
+                line: f.lines.get(fr.pc as usize).copied().unwrap_or(0),
+            },
+            None => TraceFrame { function: "?".into(), file: 0, line: 0 },
+        }
+    }
+
+    /// Attaches the stack trace (innermost first; the middle of very deep stacks omitted).
+    fn with_trace(&self, mut err: RuntimeError) -> RuntimeError {
+        let n = self.frames.len();
+        let frames = self.frames.iter().rev();
+        if n > TRACE_INNER + TRACE_OUTER {
+            err.trace = frames.clone().take(TRACE_INNER).map(|f| self.trace_frame(f)).collect();
+            err.trace.extend(frames.skip(n - TRACE_OUTER).map(|f| self.trace_frame(f)));
+            err.frames_omitted = n - TRACE_INNER - TRACE_OUTER;
+        } else {
+            err.trace = frames.map(|f| self.trace_frame(f)).collect();
+        }
+        err
+    }
+}

@@ -1,0 +1,45 @@
+//! Garbage collection at a safepoint: gathers the precise root set and runs the collector.
+//! Roots: for the innermost frame, the registers its safepoint at the allocating instruction
+//! lists; for every suspended caller, the registers live across its call instruction; every
+//! frame's closure; initialized reference globals; string constants, the one-byte strings
+//! and the args array.
+
+use super::interp::{Vm, NO_CLOSURE};
+use crate::bytecode::chunk::RegSet;
+
+impl Vm<'_> {
+    /// Collects now; `pc` is the allocating instruction of the innermost frame.
+    pub(crate) fn collect_at(&mut self, pc: usize) {
+        let mut roots = std::mem::take(&mut self.root_buf);
+        roots.clear();
+        let last = self.frames.len().saturating_sub(1);
+        for (i, fr) in self.frames.iter().enumerate() {
+            let at = if i == last { pc } else { fr.pc as usize };
+            if let Some(set) = self.prog.functions.get(fr.func as usize).and_then(|f| f.safepoint(at)) {
+                push_regs(&mut roots, &self.regs, fr.base as usize, set);
+            }
+            if fr.closure != NO_CLOSURE {
+                roots.push(fr.closure as u64);
+            }
+        }
+        for &g in &self.ref_globals {
+            if self.global_set.get(g) == Some(&true) {
+                roots.extend(self.globals.get(g));
+            }
+        }
+        roots.extend_from_slice(&self.pinned);
+        self.heap.collect(&roots);
+        self.root_buf = roots;
+    }
+}
+
+fn push_regs(roots: &mut Vec<u64>, regs: &[u64], base: usize, set: &RegSet) {
+    for (word, bits) in set.0.iter().enumerate() {
+        let mut bits = *bits;
+        while bits != 0 {
+            let r = word * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            roots.extend(regs.get(base + r));
+        }
+    }
+}
