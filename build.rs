@@ -2,10 +2,5 @@
 //! `lalrpop_mod!` in `src/syntax/mod.rs`).
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/syntax/grammar.lalrpop");
-    lalrpop::Configuration::new()
-        .use_cargo_dir_conventions()
-        .emit_rerun_directives(true)
-        .process()
-        .unwrap();
+    lalrpop::Configuration::new().use_cargo_dir_conventions().emit_rerun_directives(true).process().unwrap();
 }

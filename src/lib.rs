@@ -116,7 +116,12 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Run a compiled program, writing its output to `out`. Returns the exit code.
-pub fn run_program(program: &Program, config: &VmConfig, args: &[String], out: &mut dyn std::io::Write) -> Result<i32, RuntimeError> {
+pub fn run_program(
+    program: &Program,
+    config: &VmConfig,
+    args: &[String],
+    out: &mut dyn std::io::Write,
+) -> Result<i32, RuntimeError> {
     vm::run(program, config, args, out)
 }
 

@@ -41,6 +41,8 @@ enum Command {
     Check { files: Vec<String> },
     /// Print the compiled bytecode, function by function.
     Disasm { file: String },
+    /// Print the long explanation of an error code, e.g. `orus explain E2001`.
+    Explain { code: String },
 }
 
 fn main() -> ExitCode {
@@ -54,10 +56,11 @@ fn main() -> ExitCode {
         Some(Command::Run { file, args }) => run(&file, &args, format),
         Some(Command::Check { files }) => check(&files, format),
         Some(Command::Disasm { file }) => disasm(&file, format),
+        Some(Command::Explain { code }) => explain(&code),
         None => match cli.rest.split_first() {
             Some((file, args)) => run(file, args, format),
             None => {
-                eprintln!("usage: orus run FILE [ARGS...] | orus check FILE... | orus disasm FILE");
+                eprintln!("usage: orus run FILE [ARGS...] | orus check FILE... | orus disasm FILE | orus explain CODE");
                 2
             }
         },
@@ -66,12 +69,10 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &str) -> Result<String, u8> {
-    std::fs::read(path)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .map_err(|e| {
-            eprintln!("error: cannot read `{path}`: {e}");
-            EXIT_COMPILE_ERROR
-        })
+    std::fs::read(path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).map_err(|e| {
+        eprintln!("error: cannot read `{path}`: {e}");
+        EXIT_COMPILE_ERROR
+    })
 }
 
 /// Compile, printing diagnostics; the program when there were no errors.
@@ -122,6 +123,19 @@ fn check(files: &[String], format: ErrorFormat) -> u8 {
         }
     }
     worst
+}
+
+fn explain(code: &str) -> u8 {
+    match orus::diag::explain::explain(code) {
+        Some(text) => {
+            print!("{text}");
+            0
+        }
+        None => {
+            eprintln!("error: unknown error code `{code}` (codes look like E2001; see ERRORS.md)");
+            2
+        }
+    }
 }
 
 fn disasm(path: &str, format: ErrorFormat) -> u8 {

@@ -19,7 +19,10 @@ pub enum RtType {
     Str,
     Array(TypeId),
     /// A function or closure value; displays as `<fn name>`.
-    Func { params: Vec<TypeId>, ret: TypeId },
+    Func {
+        params: Vec<TypeId>,
+        ret: TypeId,
+    },
     /// A range value over the given integer type; displays `0..10`, `0..=5`, `0..10..2`.
     Range(TypeId),
     /// The `Error` type of `catch err`.

@@ -23,19 +23,23 @@ pub fn disassemble(program: &Program) -> String {
 
 fn function(out: &mut String, prog: &Program, index: usize, f: &Function) {
     let entry = if index as u32 == prog.entry { " [entry]" } else { "" };
-    let _ = writeln!(
-        out,
-        "fn #{index} {}{entry} (params: {}, regs: {}, file: {})",
-        f.name, f.nparams, f.nregs, f.file
-    );
+    let _ = writeln!(out, "fn #{index} {}{entry} (params: {}, regs: {}, file: {})", f.name, f.nparams, f.nregs, f.file);
     if !f.captures.is_empty() {
-        let caps: Vec<String> = f.captures.iter().map(|c| {
-            let src = match c.source {
-                CaptureSource::Register(r) => format!("R{r}"),
-                CaptureSource::Capture(i) => format!("cap{i}"),
-            };
-            if c.is_ref { format!("{src} (ref)") } else { src }
-        }).collect();
+        let caps: Vec<String> = f
+            .captures
+            .iter()
+            .map(|c| {
+                let src = match c.source {
+                    CaptureSource::Register(r) => format!("R{r}"),
+                    CaptureSource::Capture(i) => format!("cap{i}"),
+                };
+                if c.is_ref {
+                    format!("{src} (ref)")
+                } else {
+                    src
+                }
+            })
+            .collect();
         let _ = writeln!(out, "  captures: {}", caps.join(", "));
     }
     let mut pc = 0;
@@ -123,9 +127,10 @@ fn extra_word(prog: &Program, op: Op, w: u32, ops: &mut Vec<String>, notes: &mut
         Extra::Flag => ops.push(if w == 1 { "refs".into() } else { "scalars".into() }),
         Extra::PrintSig => {
             ops.push(format!("S{w}"));
-            let sig = prog.print_sigs.get(w as usize).map_or_else(Vec::new, |s| {
-                s.iter().map(|t| type_name(prog, *t)).collect()
-            });
+            let sig = prog
+                .print_sigs
+                .get(w as usize)
+                .map_or_else(Vec::new, |s| s.iter().map(|t| type_name(prog, *t)).collect());
             notes.push(format!("({})", sig.join(", ")));
         }
     }

@@ -83,10 +83,9 @@ pub fn layout(op: Op) -> Layout {
         GetCap => Layout::Abc(Reg, Num, Unused),
         NewCell | ErrorField => Layout::Abc(Reg, Reg, Num),
         NewArray => Layout::Abc(Reg, RegBase, Num),
-        Move | NegI32 | NegI64 | NegF64 | BitNot | BitNotU32 | Not | TruncI32 | TruncU32
-        | IntToBool | SIntToF64 | UIntToF64 | F64ToI32 | F64ToI64 | F64ToU32 | F64ToU64
-        | ToStr | RangeUnpack | NewRange | GetCell | SetCell | StrLen | ArrayLen | ArrayPush
-        | ArrayPop => Layout::Abc(Reg, Reg, Unused),
+        Move | NegI32 | NegI64 | NegF64 | BitNot | BitNotU32 | Not | TruncI32 | TruncU32 | IntToBool | SIntToF64
+        | UIntToF64 | F64ToI32 | F64ToI64 | F64ToU32 | F64ToU64 | ToStr | RangeUnpack | NewRange | GetCell
+        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop => Layout::Abc(Reg, Reg, Unused),
         _ => Layout::Abc(Reg, Reg, Reg),
     }
 }
@@ -107,10 +106,9 @@ pub fn native_arity(n: Native) -> usize {
     use Native::*;
     match n {
         Input | Timestamp => 0,
-        InputPrompt | ParseInt | ParseFloat | Assert | Abs | Sort | Sorted | Reverse | Trim
-        | ToUpper | ToLower | Chars | Exit => 1,
-        Min | Max | ArrayRemove | ArrayContains | StrContains | StartsWith | EndsWith | Split
-        | Join | Repeat => 2,
+        InputPrompt | ParseInt | ParseFloat | Assert | Abs | Sort | Sorted | Reverse | Trim | ToUpper | ToLower
+        | Chars | Exit => 1,
+        Min | Max | ArrayRemove | ArrayContains | StrContains | StartsWith | EndsWith | Split | Join | Repeat => 2,
         AssertEq | ArrayInsert | Replace => 3,
     }
 }
@@ -133,9 +131,7 @@ pub fn verify(program: &Program) -> Result<(), String> {
         return Err(format!("entry function {} out of range", program.entry));
     }
     for (i, f) in program.functions.iter().enumerate() {
-        FnCheck { prog: program, f }
-            .run()
-            .map_err(|e| format!("function {i} `{}`: {e}", f.name))?;
+        FnCheck { prog: program, f }.run().map_err(|e| format!("function {i} `{}`: {e}", f.name))?;
     }
     Ok(())
 }
@@ -331,7 +327,12 @@ impl FnCheck<'_> {
             Extra::Native => {
                 let n = Native::from_u16(word as u16).ok_or(format!("native {} out of range", word & 0xFFFF))?;
                 if native_arity(n) != ins.b() {
-                    return Err(format!("{} arguments for native {} which takes {}", ins.b(), n.name(), native_arity(n)));
+                    return Err(format!(
+                        "{} arguments for native {} which takes {}",
+                        ins.b(),
+                        n.name(),
+                        native_arity(n)
+                    ));
                 }
                 if native_uses_type(n) && (word >> 16) as usize >= types {
                     return Err(format!("native type argument {} out of range", word >> 16));
@@ -339,7 +340,8 @@ impl FnCheck<'_> {
                 Ok(())
             }
             Extra::PrintSig => {
-                let sig = self.prog.print_sigs.get(word as usize).ok_or(format!("print signature {word} out of range"))?;
+                let sig =
+                    self.prog.print_sigs.get(word as usize).ok_or(format!("print signature {word} out of range"))?;
                 if sig.len() != ins.b() {
                     return Err(format!("print signature has {} types for {} values", sig.len(), ins.b()));
                 }

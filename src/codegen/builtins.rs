@@ -89,7 +89,10 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     fn native(&mut self, n: Native, type_arg: &Ty, args: &[&Expr], call: &Expr, dst: Reg) {
         let tid = if *type_arg == Ty::Void { 0 } else { self.g.type_id(type_arg) as u32 };
-        let a = self.alloc(false);
+        // The result register's kind must be known before the call: the safepoint after a
+        // native includes its result.
+        let result = self.node_type(call.id);
+        let a = self.alloc_for(&result);
         self.place_args(a, args.iter().copied());
         self.abc_x(Op::CallN, a, args.len() as u8, 0, n as u32 | tid << 16);
         self.finish_call(call, a, dst);

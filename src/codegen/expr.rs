@@ -424,7 +424,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.direct_call(index, &all, e, dst);
             }
             None => {
-                if let (ExprKind::Name(_), Some(Res::Func(f))) = (&callee.kind, self.g.res.names.get(&callee.id).copied()) {
+                if let (ExprKind::Name(_), Some(Res::Func(f))) =
+                    (&callee.kind, self.g.res.names.get(&callee.id).copied())
+                {
                     let index = self.function_instance(callee.id, f);
                     let all: Vec<&Expr> = args.iter().collect();
                     self.direct_call(index, &all, e, dst);

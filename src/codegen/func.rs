@@ -55,7 +55,13 @@ pub(crate) struct FnBuilder<'g, 'a> {
 }
 
 impl<'g, 'a> FnBuilder<'g, 'a> {
-    pub fn new(g: &'g mut Gen<'a>, fn_id: FnId, name: String, subst: HashMap<TvId, Ty>, span: Span) -> FnBuilder<'g, 'a> {
+    pub fn new(
+        g: &'g mut Gen<'a>,
+        fn_id: FnId,
+        name: String,
+        subst: HashMap<TvId, Ty>,
+        span: Span,
+    ) -> FnBuilder<'g, 'a> {
         let line = if span == Span::default() { 1 } else { g.lines.line(span.start) };
         FnBuilder {
             g,

@@ -44,7 +44,13 @@ enum ConstKey {
 
 /// Compile a checked module into a program. Fails only on limits (too many registers,
 /// jumps or constants), with diagnostics.
-pub fn generate(module: &Module, res: &Resolution, typed: &Typed, lines: &LineIndex, file_name: &str) -> Result<Program, Vec<Diagnostic>> {
+pub fn generate(
+    module: &Module,
+    res: &Resolution,
+    typed: &Typed,
+    lines: &LineIndex,
+    file_name: &str,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut decls = HashMap::new();
     crate::syntax::visit::each_fn_decl(&module.stmts, &mut |d: &FnDecl| {
         if let Some(id) = res.fn_ids.get(&d.span) {

@@ -266,7 +266,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.abc(Op::ArraySet, br, ir, cur);
             }
             ExprKind::Name(_) => {
-                let Some(AssignKind::Reassign(Res::Local(b) | Res::Global(b))) = self.g.res.targets.get(&target.id).copied() else {
+                let Some(AssignKind::Reassign(Res::Local(b) | Res::Global(b))) =
+                    self.g.res.targets.get(&target.id).copied()
+                else {
                     return;
                 };
                 let place = self.place(b);

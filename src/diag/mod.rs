@@ -3,6 +3,7 @@
 //! `render`. Every code used anywhere must be listed in `codes::ALL` and in `ERRORS.md`.
 
 pub mod codes;
+pub mod explain;
 pub mod render;
 
 use crate::syntax::span::Span;

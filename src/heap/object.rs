@@ -53,10 +53,16 @@ pub enum Obj {
     Buf(Vec<u8>),
     Array(ArrayObj),
     Closure(ClosureObj),
-    Cell { value: u64, is_ref: bool },
+    Cell {
+        value: u64,
+        is_ref: bool,
+    },
     Range(RangeObj),
     /// A caught runtime error: handles of its message and code strings.
-    Error { message: u64, code: u64 },
+    Error {
+        message: u64,
+        code: u64,
+    },
 }
 
 /// Fixed accounting cost of one object (its slot and mark bit).

@@ -82,21 +82,30 @@ impl Heap {
         Ok(h)
     }
 
-    /// The bytes of a string that is already flat.
-    pub fn flat_bytes(&self, h: u64) -> HeapResult<&[u8]> {
-        match self.str_node(h)? {
-            StrObj::Leaf(b) => Ok(b),
-            StrObj::View { buf, len } => match self.get(*buf as u64) {
-                Some(Obj::Buf(v)) => v.get(..*len).ok_or_else(|| bad_handle(h, "string view")),
-                _ => Err(bad_handle(*buf as u64, "string buffer")),
+    /// The bytes of `h` if it is a flat string (no error is built otherwise: a fast probe).
+    #[inline]
+    pub fn try_flat(&self, h: u64) -> Option<&[u8]> {
+        match self.get(h)? {
+            Obj::Str(StrObj::Leaf(b)) => Some(b),
+            Obj::Str(StrObj::View { buf, len }) => match self.get(*buf as u64)? {
+                Obj::Buf(v) => v.get(..*len),
+                _ => None,
             },
-            StrObj::Concat { .. } => Err(bad_handle(h, "flat string")),
+            _ => None,
         }
     }
 
+    /// The bytes of a string that is already flat.
+    pub fn flat_bytes(&self, h: u64) -> HeapResult<&[u8]> {
+        self.try_flat(h).ok_or_else(|| bad_handle(h, "flat string"))
+    }
+
     /// Flattens `h` if needed and returns its bytes.
+    #[inline]
     pub fn str_bytes(&mut self, h: u64) -> HeapResult<&[u8]> {
-        self.flatten(h)?;
+        if !self.is_flat(h) {
+            self.flatten(h)?;
+        }
         self.flat_bytes(h)
     }
 

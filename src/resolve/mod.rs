@@ -54,7 +54,9 @@ pub enum FnKind {
     ModuleInit,
     TopLevel,
     /// A `fn name` inside another function (a closure bound to `binding`).
-    Nested { binding: BindingId },
+    Nested {
+        binding: BindingId,
+    },
     Lambda,
 }
 

@@ -1,18 +1,28 @@
 //! "Did you mean" suggestions by edit distance.
 
-/// Levenshtein distance between two strings (by chars).
+/// Edit distance between two strings (by chars), counting an adjacent transposition as
+/// one edit (optimal string alignment), since swapped letters are the commonest typo.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The candidate closest to `name`, if it is close enough to be a plausible typo.
@@ -33,6 +43,7 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         assert_eq!(edit_distance("countr", "counter"), 1);
+        assert_eq!(edit_distance("widht", "width"), 1);
         assert_eq!(closest("countr", ["counter", "print"].into_iter()), Some("counter"));
         assert_eq!(closest("zzz", ["counter"].into_iter()), None);
     }

@@ -40,23 +40,57 @@ pub enum StmtKind {
     /// An expression statement (calls, `if`/`match` used as statements, tail values).
     Expr(Expr),
     /// `mut x = e`, `x: T = e`, `let x = e`, `let mut x: T = e`: always a new binding.
-    Decl { mutable: bool, name: Ident, ty: Option<TypeExpr>, value: Expr },
+    Decl {
+        mutable: bool,
+        name: Ident,
+        ty: Option<TypeExpr>,
+        value: Expr,
+    },
     /// `t = e` or chained `t1 = t2 = e` (targets in source order). A single bare-name target
     /// may turn out to be a declaration; `resolve` decides.
-    Assign { targets: Vec<Expr>, value: Expr },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
     /// `t op= e`.
-    CompoundAssign { target: Expr, op: BinOp, value: Expr },
+    CompoundAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
     /// `NAME: T := e` / `pub NAME := e`.
-    Const { public: bool, name: Ident, ty: Option<TypeExpr>, value: Expr },
-    While { label: Option<Ident>, cond: Expr, body: Block },
+    Const {
+        public: bool,
+        name: Ident,
+        ty: Option<TypeExpr>,
+        value: Expr,
+    },
+    While {
+        label: Option<Ident>,
+        cond: Expr,
+        body: Block,
+    },
     /// `for var in iter: body`; `var` is `None` for `_`. `iter` may be an `ExprKind::Range`.
-    For { label: Option<Ident>, var: Option<Ident>, iter: Expr, body: Block },
-    Break { label: Option<Ident> },
-    Continue { label: Option<Ident> },
+    For {
+        label: Option<Ident>,
+        var: Option<Ident>,
+        iter: Expr,
+        body: Block,
+    },
+    Break {
+        label: Option<Ident>,
+    },
+    Continue {
+        label: Option<Ident>,
+    },
     Return(Option<Expr>),
     Pass,
     /// `try: body catch err: handler` (`err` absent for a bare `catch:`).
-    Try { body: Block, err: Option<Ident>, handler: Block },
+    Try {
+        body: Block,
+        err: Option<Ident>,
+        handler: Block,
+    },
     Fn(FnDecl),
     Struct(StructDecl),
     Enum(EnumDecl),
@@ -86,40 +120,92 @@ pub enum IntSuffix {
 pub enum ExprKind {
     /// An integer literal's magnitude (negation is `Unary(Neg)`); values above u64::MAX are
     /// rejected by the lexer.
-    Int { value: u64, suffix: Option<IntSuffix> },
+    Int {
+        value: u64,
+        suffix: Option<IntSuffix>,
+    },
     Float(f64),
     /// String literal, escapes already decoded.
     Str(String),
     Bool(bool),
     Name(Ident),
-    Unary { op: UnOp, operand: Box<Expr> },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
     /// Binary operators, including short-circuit `and` / `or`.
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `then if cond else otherwise`.
-    Cond { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Cond {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `callee(args)` or `callee::<types>(args)`. Method calls are `Call` of a `Field`.
-    Call { callee: Box<Expr>, type_args: Vec<TypeExpr>, args: Vec<Expr> },
-    Index { base: Box<Expr>, index: Box<Expr> },
+    Call {
+        callee: Box<Expr>,
+        type_args: Vec<TypeExpr>,
+        args: Vec<Expr>,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `base[start..end]`; missing bounds are `None`.
-    Slice { base: Box<Expr>, start: Option<Box<Expr>>, end: Option<Box<Expr>> },
+    Slice {
+        base: Box<Expr>,
+        start: Option<Box<Expr>>,
+        end: Option<Box<Expr>>,
+    },
     /// `base.name` (field, method, enum variant, module member: decided later).
-    Field { base: Box<Expr>, name: Ident },
+    Field {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `Path{ field: value, ... }`; `path` is `[Name]` or `[module, Name]`.
-    StructLit { path: Vec<Ident>, type_args: Vec<TypeExpr>, fields: Vec<FieldInit> },
+    StructLit {
+        path: Vec<Ident>,
+        type_args: Vec<TypeExpr>,
+        fields: Vec<FieldInit>,
+    },
     Array(Vec<Expr>),
     /// `[value; count]`.
-    ArrayFill { value: Box<Expr>, count: Box<Expr> },
+    ArrayFill {
+        value: Box<Expr>,
+        count: Box<Expr>,
+    },
     /// `start..end`, `start..=end`, optionally `..step`.
-    Range { start: Box<Expr>, end: Box<Expr>, step: Option<Box<Expr>>, inclusive: bool },
+    Range {
+        start: Box<Expr>,
+        end: Box<Expr>,
+        step: Option<Box<Expr>>,
+        inclusive: bool,
+    },
     /// `fn(params) -> ret: body` (an anonymous closure).
     Lambda(Box<FnDecl>),
     /// `if c1: b1 elif c2: b2 else: b3` used anywhere (statement or value).
-    If { branches: Vec<(Expr, Block)>, otherwise: Option<Block> },
-    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
+    If {
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<MatchArm>,
+    },
     /// `value matches pattern`.
-    Matches { value: Box<Expr>, pattern: Pattern },
+    Matches {
+        value: Box<Expr>,
+        pattern: Pattern,
+    },
     /// `value as ty`.
-    Cast { value: Box<Expr>, ty: TypeExpr },
+    Cast {
+        value: Box<Expr>,
+        ty: TypeExpr,
+    },
     /// An expression the parser could not make sense of; a diagnostic was already reported.
     Error,
 }
@@ -211,10 +297,17 @@ pub enum PatternKind {
     Str(String),
     Bool(bool),
     /// `lo..hi` / `lo..=hi` over integer literals.
-    Range { lo: i128, hi: i128, inclusive: bool },
+    Range {
+        lo: i128,
+        hi: i128,
+        inclusive: bool,
+    },
     /// `Type.Variant(sub, ...)`, `Some(x)`, `Shape.Empty`: `path` has one or two parts
     /// (three with a module qualifier); `args` is `None` when there are no parentheses.
-    Variant { path: Vec<Ident>, args: Option<Vec<Pattern>> },
+    Variant {
+        path: Vec<Ident>,
+        args: Option<Vec<Pattern>>,
+    },
     /// `p1 | p2 | ...`.
     Or(Vec<Pattern>),
 }

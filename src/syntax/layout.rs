@@ -29,9 +29,9 @@ pub struct Layout {
     pub diags: Vec<Diagnostic>,
     /// Set when nesting is too deep: the tokens must not be parsed.
     pub fatal: bool,
-    /// Positions of closing brackets the layout invented for unclosed ones; parse errors there
-    /// repeat a diagnostic already given.
-    pub synthetic: Vec<usize>,
+    /// Byte ranges from an unclosed bracket to the closer the layout invented for it; parse
+    /// errors inside them repeat a diagnostic already given.
+    pub unclosed: Vec<(usize, usize)>,
 }
 
 #[derive(Clone, Copy)]
@@ -53,7 +53,7 @@ struct State<'s> {
     out: Vec<Spanned>,
     diags: Vec<Diagnostic>,
     fatal: bool,
-    synthetic: Vec<usize>,
+    unclosed: Vec<(usize, usize)>,
     levels: Vec<Level>,
     brackets: Vec<Open>,
     /// Indentation of the line where the outermost open bracket is.
@@ -79,7 +79,7 @@ pub fn layout(src: &str, base: usize, raw: Vec<Spanned>, file: u32) -> Layout {
         out: Vec::with_capacity(raw.len() + raw.len() / 4),
         diags: Vec::new(),
         fatal: false,
-        synthetic: Vec::new(),
+        unclosed: Vec::new(),
         levels: vec![Level { col: 0, real: true }],
         brackets: Vec::new(),
         bracket_line_col: 0,
@@ -106,8 +106,8 @@ pub fn layout(src: &str, base: usize, raw: Vec<Spanned>, file: u32) -> Layout {
         if new_phys_line {
             new_phys_line = false;
             let (col, ws_end) = st.indentation(phys_line_start);
-            let next_is_ident = matches!(iter.peek(), Some((_, Tok::Ident(_), _)));
-            if !st.brackets.is_empty() && col <= st.bracket_line_col && starts_statement(&tok, next_is_ident) {
+            let next = iter.peek().map(|t| &t.1);
+            if !st.brackets.is_empty() && col <= st.bracket_line_col && starts_statement(&tok, next) {
                 st.close_brackets_early();
             }
             if st.brackets.is_empty() {
@@ -121,12 +121,12 @@ pub fn layout(src: &str, base: usize, raw: Vec<Spanned>, file: u32) -> Layout {
     if !st.fatal {
         st.finish();
     }
-    Layout { tokens: st.out, diags: st.diags, fatal: st.fatal, synthetic: st.synthetic }
+    Layout { tokens: st.out, diags: st.diags, fatal: st.fatal, unclosed: st.unclosed }
 }
 
-/// A token that can only start a statement, so seeing it at the start of a line inside brackets
-/// means a bracket was left open.
-fn starts_statement(tok: &Tok, next_is_ident: bool) -> bool {
+/// A token that can only start a statement (given the token after it), so seeing it at the start
+/// of a line inside brackets means a bracket was left open.
+fn starts_statement(tok: &Tok, next: Option<&Tok>) -> bool {
     match tok {
         Tok::While
         | Tok::For
@@ -143,7 +143,8 @@ fn starts_statement(tok: &Tok, next_is_ident: bool) -> bool {
         | Tok::Mut
         | Tok::Pub
         | Tok::Label(_) => true,
-        Tok::Fn => next_is_ident,
+        Tok::Fn => matches!(next, Some(Tok::Ident(_))),
+        Tok::Ident(_) => matches!(next, Some(Tok::Assign | Tok::ColonEq)) || next.is_some_and(is_compound_assign),
         _ => false,
     }
 }
@@ -174,7 +175,15 @@ fn opens_suite(tok: &Tok) -> bool {
 fn is_leaf(tok: &Tok) -> bool {
     matches!(
         tok,
-        Tok::Ident(_) | Tok::Num(_) | Tok::Str(_) | Tok::Label(_) | Tok::True | Tok::False | Tok::Underscore | Tok::Comma | Tok::Semi
+        Tok::Ident(_)
+            | Tok::Num(_)
+            | Tok::Str(_)
+            | Tok::Label(_)
+            | Tok::True
+            | Tok::False
+            | Tok::Underscore
+            | Tok::Comma
+            | Tok::Semi
     )
 }
 
@@ -254,8 +263,13 @@ impl State<'_> {
                     } else if self.out.get(first).is_some_and(|t| opens_suite(&t.1)) || self.line_block_rhs {
                         let span = self.span(last_end, last_end);
                         self.diags.push(
-                            Diagnostic::error(codes::MISSING_COLON, "missing `:`", span, "expected `:` at the end of this line")
-                                .with_help("a line that opens an indented block ends with `:`"),
+                            Diagnostic::error(
+                                codes::MISSING_COLON,
+                                "missing `:`",
+                                span,
+                                "expected `:` at the end of this line",
+                            )
+                            .with_help("a line that opens an indented block ends with `:`"),
                         );
                         self.out.push((last_end, Tok::Colon, last_end));
                         self.open_block(col, s);
@@ -278,7 +292,7 @@ impl State<'_> {
                         self.diags.push(
                             Diagnostic::error(
                                 codes::BAD_DEDENT,
-                                "bad dedent: unindent does not match any outer indentation level",
+                                "dedent does not match any outer indentation level",
                                 span,
                                 "this line's indentation matches no enclosing block",
                             )
@@ -315,12 +329,22 @@ impl State<'_> {
     }
 
     fn unexpected_indent(&mut self, s: usize, col: usize) {
+        // A staircase of stray indents is one mistake, reported once.
+        let already = self.levels.last().is_some_and(|l| !l.real);
+        self.levels.push(Level { col, real: false });
+        if already {
+            return;
+        }
         let span = self.span(s, s);
         self.diags.push(
-            Diagnostic::error(codes::UNEXPECTED_INDENT, "unexpected indent", span, "this line is indented, but no block was opened")
-                .with_help("only a line ending with `:` (or a match arm's `->`) may be followed by a deeper line"),
+            Diagnostic::error(
+                codes::UNEXPECTED_INDENT,
+                "unexpected indent",
+                span,
+                "this line is indented, but no block was opened",
+            )
+            .with_help("only a line ending with `:` (or a match arm's `->`) may be followed by a deeper line"),
         );
-        self.levels.push(Level { col, real: false });
     }
 
     fn too_deep(&mut self, s: usize, what: &str) {
@@ -341,7 +365,8 @@ impl State<'_> {
         };
         if self.brackets.is_empty() {
             if let Some((_, prev, _)) = self.out.last() {
-                let rhs = matches!(prev, Tok::Assign | Tok::ColonEq | Tok::Return | Tok::Arrow) || is_compound_assign(prev);
+                let rhs =
+                    matches!(prev, Tok::Assign | Tok::ColonEq | Tok::Return | Tok::Arrow) || is_compound_assign(prev);
                 if rhs && matches!(tok, Tok::If | Tok::Match | Tok::Fn) {
                     self.line_block_rhs = true;
                 }
@@ -398,8 +423,10 @@ impl State<'_> {
 
     fn synthesize_closers(&mut self) {
         let at = self.line_last_end;
+        if let Some(first) = self.brackets.first() {
+            self.unclosed.push((first.start, at));
+        }
         while let Some(open) = self.brackets.pop() {
-            self.synthetic.push(at);
             self.out.push((at, open.close, at));
         }
         self.nesting.truncate(1);
@@ -519,7 +546,10 @@ mod tests {
 
     #[test]
     fn blank_and_comment_lines_are_ignored() {
-        assert_eq!(show("if a:\n    b\n\n        // odd comment\n/* col 0 */\n    c\nd"), "if a : IN b NL c NL DE NL d NL");
+        assert_eq!(
+            show("if a:\n    b\n\n        // odd comment\n/* col 0 */\n    c\nd"),
+            "if a : IN b NL c NL DE NL d NL"
+        );
     }
 
     #[test]
@@ -556,6 +586,8 @@ mod tests {
         assert_eq!(l.diags.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNEXPECTED_INDENT]);
         assert_eq!(render(&l.tokens), "a NL b NL c NL");
         assert_eq!(codes_of("  a\n"), vec![codes::UNEXPECTED_INDENT]);
+        let stairs = "a\n b\n  c\n   d\ne\n f\n";
+        assert_eq!(codes_of(stairs), vec![codes::UNEXPECTED_INDENT, codes::UNEXPECTED_INDENT]);
     }
 
     #[test]
@@ -569,9 +601,12 @@ mod tests {
 
     #[test]
     fn unclosed_brackets() {
-        let l = run("f(1,\nx = 2\n");
+        let l = run("f(1,\nx + 2\n");
         assert_eq!(l.diags.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNEXPECTED_EOF]);
-        assert_eq!(render(&l.tokens), "f ( N , x = N ) NL");
+        assert_eq!(render(&l.tokens), "f ( N , x + N ) NL");
+        let l = run("f(1,\nx = 2\n");
+        assert_eq!(l.diags.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNEXPECTED_TOKEN]);
+        assert_eq!(render(&l.tokens), "f ( N , ) NL x = N NL");
         let l = run("f(1,\nwhile x: y\n");
         assert_eq!(l.diags.iter().map(|d| d.code).collect::<Vec<_>>(), vec![codes::UNEXPECTED_TOKEN]);
         assert_eq!(render(&l.tokens), "f ( N , ) NL while x : y NL");

@@ -5,8 +5,8 @@ pub mod ast;
 pub mod layout;
 pub mod parse;
 pub mod span;
-pub mod visit;
 pub mod token;
+pub mod visit;
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, unused_parens, unused_imports, dead_code)]

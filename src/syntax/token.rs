@@ -289,8 +289,13 @@ fn block_comment(lex: &mut Lexer<Tok>) -> Skip {
     let start = lex.span().start;
     let span = lex.extras.span(start, start + 2);
     lex.extras.diags.push(
-        Diagnostic::error(codes::UNTERMINATED_COMMENT, "unterminated block comment", span, "this comment is never closed")
-            .with_help("close it with `*/` (block comments nest: each `/*` needs its own `*/`)"),
+        Diagnostic::error(
+            codes::UNTERMINATED_COMMENT,
+            "unterminated block comment",
+            span,
+            "this comment is never closed",
+        )
+        .with_help("close it with `*/` (block comments nest: each `/*` needs its own `*/`)"),
     );
     lex.bump(bytes.len());
     Skip
@@ -337,6 +342,8 @@ fn scan_number(first: u8, rest: &[u8]) -> (NumLit, usize, NumError) {
             i += 1;
         }
         let (suffix, used, serr) = scan_suffix(rest, i, false);
+        let digits = &rest[1..i];
+        let misplaced = digits.first() == Some(&b'_') || digits.last() == Some(&b'_');
         let base_name = match radix {
             16 => "hexadecimal",
             8 => "octal",
@@ -346,16 +353,21 @@ fn scan_number(first: u8, rest: &[u8]) -> (NumLit, usize, NumError) {
             Some((format!("{base_name} literal has no digits"), "expected digits after the prefix".to_string()))
         } else if value.is_none() {
             Some(("integer literal is too large".to_string(), "does not fit in 64 bits".to_string()))
+        } else if misplaced {
+            Some(misplaced_underscore())
         } else {
             serr
         };
         return (NumLit::Int { value: value.unwrap_or(0), suffix }, used, err);
     }
 
+    // A `_` must sit between digits: each digit run must not end with one.
+    let mut misplaced = false;
     let mut i = 0;
     while at(i).is_ascii_digit() || at(i) == b'_' {
         i += 1;
     }
+    misplaced |= i > 0 && at(i - 1) == b'_';
     let mut is_float = false;
     if at(i) == b'.' && at(i + 1).is_ascii_digit() {
         is_float = true;
@@ -363,6 +375,7 @@ fn scan_number(first: u8, rest: &[u8]) -> (NumLit, usize, NumError) {
         while at(i).is_ascii_digit() || at(i) == b'_' {
             i += 1;
         }
+        misplaced |= at(i - 1) == b'_';
     } else if at(i) == b'.' && !is_ident_char(at(i + 1)) && at(i + 1) != b'.' {
         // `1.` is a float, but `1..2`, `1.abs()` and `1.0` are handled elsewhere.
         is_float = true;
@@ -379,9 +392,11 @@ fn scan_number(first: u8, rest: &[u8]) -> (NumLit, usize, NumError) {
             while at(i).is_ascii_digit() || at(i) == b'_' {
                 i += 1;
             }
+            misplaced |= at(i - 1) == b'_';
         }
     }
     let (suffix, used, serr) = scan_suffix(rest, i, is_float);
+    let serr = if misplaced { Some(misplaced_underscore()) } else { serr };
     let mut text = String::with_capacity(i + 1);
     text.push(first as char);
     text.extend(rest[..i].iter().filter(|&&b| b != b'_').map(|&b| b as char));
@@ -399,9 +414,16 @@ fn scan_number(first: u8, rest: &[u8]) -> (NumLit, usize, NumError) {
         Err(_) => (
             NumLit::Int { value: 0, suffix },
             used,
-            Some(("integer literal is too large".to_string(), "the largest integer literal is 18446744073709551615".to_string())),
+            Some((
+                "integer literal is too large".to_string(),
+                "the largest integer literal is 18446744073709551615".to_string(),
+            )),
         ),
     }
+}
+
+fn misplaced_underscore() -> (String, String) {
+    ("misplaced `_` in a number".to_string(), "`_` may only separate digits".to_string())
 }
 
 /// Reads an optional type suffix at `rest[i..]`; a run of identifier characters that is not a
@@ -485,13 +507,18 @@ fn lex_string(lex: &mut Lexer<Tok>) -> String {
                         )),
                     }
                 } else if e == '\n' {
-                    errors.push((i, i + 1, "invalid escape `\\` at the end of a line", "strings cannot continue on the next line".into()));
+                    errors.push((
+                        i,
+                        i + 1,
+                        "invalid escape `\\` at the end of a line",
+                        "strings cannot continue on the next line".into(),
+                    ));
                 } else {
                     chars.next();
                     errors.push((
                         i,
                         j + e.len_utf8(),
-                        "invalid escape in string",
+                        "invalid escape sequence",
                         format!("`\\{}` is not a valid escape; use `\\\\` for a backslash", e.escape_debug()),
                     ));
                 }
@@ -510,7 +537,12 @@ fn lex_string(lex: &mut Lexer<Tok>) -> String {
             let stop = newline_at.unwrap_or(rest.len());
             lex.bump(stop);
             let span = lex.extras.span(start, start + 1);
-            let d = Diagnostic::error(codes::UNTERMINATED_STRING, "unterminated string literal", span, "this string is never closed");
+            let d = Diagnostic::error(
+                codes::UNTERMINATED_STRING,
+                "unterminated string literal",
+                span,
+                "this string is never closed",
+            );
             let d = if newline_at.is_some() {
                 d.with_help("a string cannot contain a raw newline; write `\\n` instead")
             } else {
@@ -536,7 +568,11 @@ fn unicode_escape(s: &str) -> (Option<char>, usize) {
     if b.get(i) != Some(&b'}') {
         return (None, i);
     }
-    let ch = if (1..=6).contains(&digits.len()) { u32::from_str_radix(digits, 16).ok().and_then(char::from_u32) } else { None };
+    let ch = if (1..=6).contains(&digits.len()) {
+        u32::from_str_radix(digits, 16).ok().and_then(char::from_u32)
+    } else {
+        None
+    };
     (ch, i + 1)
 }
 
@@ -673,14 +709,17 @@ mod tests {
 
     #[test]
     fn suffixes_follow_the_longest_digit_run() {
-        assert_eq!(toks("7u32 3i64 1f64 5u 10u64 2i32"), vec![
-            int(7, Some(IntSuffix::U32)),
-            int(3, Some(IntSuffix::I64)),
-            int(1, Some(IntSuffix::F64)),
-            int(5, Some(IntSuffix::U32)),
-            int(10, Some(IntSuffix::U64)),
-            int(2, Some(IntSuffix::I32)),
-        ]);
+        assert_eq!(
+            toks("7u32 3i64 1f64 5u 10u64 2i32"),
+            vec![
+                int(7, Some(IntSuffix::U32)),
+                int(3, Some(IntSuffix::I64)),
+                int(1, Some(IntSuffix::F64)),
+                int(5, Some(IntSuffix::U32)),
+                int(10, Some(IntSuffix::U64)),
+                int(2, Some(IntSuffix::I32)),
+            ]
+        );
         assert_eq!(toks("0x1f64"), vec![int(0x1f64, None)]);
         assert_eq!(toks("0xFFu32"), vec![int(255, Some(IntSuffix::U32))]);
         assert_eq!(toks("0b11u"), vec![int(3, Some(IntSuffix::U32))]);
@@ -689,7 +728,10 @@ mod tests {
     #[test]
     fn float_literals() {
         let f = |x: f64| Tok::Num(NumLit::Float(x));
-        assert_eq!(toks("3.14 6.022e23 1e-9 2.5E+3 1_000.25 1.5e-3"), vec![f(3.14), f(6.022e23), f(1e-9), f(2.5e3), f(1000.25), f(1.5e-3)]);
+        assert_eq!(
+            toks("3.25 6.022e23 1e-9 2.5E+3 1_000.25 1.5e-3"),
+            vec![f(3.25), f(6.022e23), f(1e-9), f(2.5e3), f(1000.25), f(1.5e-3)]
+        );
         assert_eq!(toks("1e3"), vec![f(1000.0)]);
     }
 
@@ -709,6 +751,12 @@ mod tests {
         assert_eq!(codes_of("0x"), vec![codes::BAD_NUMBER]);
         assert_eq!(codes_of("1e999"), vec![codes::BAD_NUMBER]);
         assert_eq!(codes_of("1.5u32"), vec![codes::BAD_NUMBER]);
+        assert_eq!(codes_of("1_"), vec![codes::BAD_NUMBER]);
+        assert_eq!(codes_of("0x_FF"), vec![codes::BAD_NUMBER]);
+        assert_eq!(codes_of("1_.5"), vec![codes::BAD_NUMBER]);
+        assert_eq!(codes_of("1e"), vec![codes::BAD_NUMBER]);
+        assert_eq!(codes_of("12i8"), vec![codes::BAD_NUMBER]);
+        assert!(codes_of("1__000 1_000.000_1 1e1_0").is_empty());
     }
 
     #[test]
@@ -753,19 +801,25 @@ mod tests {
 
     #[test]
     fn keywords_identifiers_and_labels() {
-        assert_eq!(toks("print _ _x self matches"), vec![
-            Tok::Ident("print".into()),
-            Tok::Underscore,
-            Tok::Ident("_x".into()),
-            Tok::Ident("self".into()),
-            Tok::Matches
-        ]);
+        assert_eq!(
+            toks("print _ _x self matches"),
+            vec![
+                Tok::Ident("print".into()),
+                Tok::Underscore,
+                Tok::Ident("_x".into()),
+                Tok::Ident("self".into()),
+                Tok::Matches
+            ]
+        );
         assert_eq!(toks("'outer: for"), vec![Tok::Label("outer".into()), Tok::Colon, Tok::For]);
     }
 
     #[test]
     fn operators() {
-        assert_eq!(toks(":= :: ..= -> ? <<="), vec![Tok::ColonEq, Tok::ColonColon, Tok::DotDotEq, Tok::Arrow, Tok::Question, Tok::ShlEq]);
+        assert_eq!(
+            toks(":= :: ..= -> ? <<="),
+            vec![Tok::ColonEq, Tok::ColonColon, Tok::DotDotEq, Tok::Arrow, Tok::Question, Tok::ShlEq]
+        );
         assert_eq!(toks("a >> b"), vec![Tok::Ident("a".into()), Tok::GtJoint, Tok::Gt, Tok::Ident("b".into())]);
         assert_eq!(toks(">>="), vec![Tok::ShrEq]);
         assert_eq!(toks("> >"), vec![Tok::Gt, Tok::Gt]);

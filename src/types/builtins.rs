@@ -25,7 +25,18 @@ impl<'a> Infer<'a> {
                 return t;
             }
         }
-        let ft = self.expr(callee);
+        let ft = match (&callee.kind, self.res.names.get(&callee.id)) {
+            (ExprKind::Name(_), Some(Res::Func(f))) => {
+                let type_args = match &call.kind {
+                    ExprKind::Call { type_args, .. } => type_args.as_slice(),
+                    _ => &[],
+                };
+                let t = self.function_ref_explicit(callee.id, *f, type_args, callee.span);
+                self.t.expr_types.insert(callee.id, t.clone());
+                t
+            }
+            _ => self.expr(callee),
+        };
         let arg_types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
         self.apply(&ft, &arg_types, args, call.span, callee.span)
     }
@@ -42,6 +53,10 @@ impl<'a> Infer<'a> {
                 }
                 *ret
             }
+            Ty::Var(v) if !self.t.table.classes_of(v).is_empty() => {
+                let shown = self.table().display(ft);
+                self.not_callable(&shown, callee_span)
+            }
             Ty::Var(_) => {
                 let ret = self.fresh();
                 let f = Ty::Func(arg_types.to_vec(), Box::new(ret.clone()));
@@ -51,14 +66,18 @@ impl<'a> Infer<'a> {
             Ty::Unknown => Ty::Unknown,
             other => {
                 let shown = self.table().display(&other);
-                self.error(Diagnostic::error(
-                    codes::NOT_CALLABLE,
-                    format!("`{shown}` is not a function"),
-                    callee_span,
-                    "this value cannot be called",
-                ))
+                self.not_callable(&shown, callee_span)
             }
         }
+    }
+
+    fn not_callable(&mut self, shown: &str, span: Span) -> Ty {
+        self.error(Diagnostic::error(
+            codes::NOT_CALLABLE,
+            format!("`{shown}` is not a function"),
+            span,
+            "this value cannot be called",
+        ))
     }
 
     fn arity_error(&mut self, want: usize, got: usize, span: Span, callee_span: Span) -> Ty {
@@ -66,7 +85,11 @@ impl<'a> Infer<'a> {
         self.error(
             Diagnostic::error(
                 codes::WRONG_ARITY,
-                format!("this function takes {want} {} but {got} {} supplied", plural(want), if got == 1 { "was" } else { "were" }),
+                format!(
+                    "this function takes {want} {} but {got} {} supplied",
+                    plural(want),
+                    if got == 1 { "was" } else { "were" }
+                ),
                 span,
                 format!("expected {want} {}", plural(want)),
             )

@@ -91,6 +91,7 @@ impl<'a> Infer<'a> {
             }
         }
         self.function_groups();
+        self.check_main();
         let start = self.t.table.var_count();
         for s in &module.stmts {
             match &s.kind {
@@ -100,11 +101,67 @@ impl<'a> Infer<'a> {
                 }
             }
         }
+        self.report_ambiguous_bindings();
         self.close_group(start, &[]);
         self.default_remaining();
         for (node, f) in std::mem::take(&mut self.self_refs) {
             let generics = self.t.fn_sigs[f as usize].generics.iter().map(|v| Ty::Var(*v)).collect();
             self.t.instantiations.insert(node, generics);
+        }
+    }
+
+    /// `main` takes nothing or `[string]`, and returns nothing or `i32` (section 2).
+    fn check_main(&mut self) {
+        let Some(main) = self.res.top_fns.get("main").copied() else { return };
+        let Some(decl) = self.top_fns.get(&main).copied() else { return };
+        let sig = self.t.fn_sigs[main as usize].clone();
+        let params_ok = match sig.params.as_slice() {
+            [] => true,
+            [p] => self.t.table.unify(p, &Ty::array(Ty::Str)).is_ok(),
+            _ => false,
+        };
+        let ret = self.t.table.shallow(&sig.ret);
+        let ret_ok = ret == Ty::Void || self.t.table.unify(&ret, &Ty::I32).is_ok();
+        if !(params_ok && ret_ok) {
+            let shown = self.t.table.display(&Ty::Func(sig.params, Box::new(sig.ret)));
+            self.diags.push(
+                Diagnostic::error(
+                    codes::BAD_MAIN,
+                    "`main` has an invalid signature",
+                    decl.name.span,
+                    format!("`main` is `{shown}`"),
+                )
+                .with_help("use `fn main()` or `fn main(args: [string])`, optionally returning `i32` (the exit code)"),
+            );
+        }
+    }
+
+    /// Module-level bindings whose type nothing determines (`empty = []` never used as a
+    /// particular type): ask for an annotation instead of guessing.
+    fn report_ambiguous_bindings(&mut self) {
+        let mut reported: Vec<u32> = Vec::new();
+        for (b, info) in self.res.bindings.iter().enumerate() {
+            if !(info.global || info.owner == MODULE_INIT) {
+                continue;
+            }
+            let mut vars = Vec::new();
+            self.t.table.free_vars(&self.t.binding_types[b], &mut vars);
+            let open = vars.into_iter().find(|v| {
+                matches!(self.t.table.state(*v), VarState::Unbound { classes, literal: false, level: TOP } if classes.is_empty())
+            });
+            if let Some(v) = open.filter(|v| !reported.contains(v)) {
+                reported.push(v);
+                let shown = self.t.table.display(&self.t.binding_types[b]);
+                self.diags.push(
+                    Diagnostic::error(
+                        codes::CANNOT_INFER,
+                        format!("cannot infer the type of `{}`", info.name),
+                        info.span,
+                        format!("its type is `{shown}` with `{}` unknown", self.t.table.display(&Ty::Var(v))),
+                    )
+                    .with_help(format!("add a type annotation, e.g. `{}: [string] = ...`", info.name)),
+                );
+            }
         }
     }
 
@@ -150,18 +207,19 @@ impl<'a> Infer<'a> {
         let mut decls = Vec::new();
         for f in group {
             if let Some(decl) = self.top_fns.get(f).copied() {
+                // One set of variables for `<T, ...>`, shared by the signature and the body.
                 let scope = self.generic_params(&decl.generics);
+                let declared = decl.generics.iter().filter_map(|g| scope.get(&g.name.name).cloned()).collect();
                 self.generic_scopes.push(scope);
-                let sig = self.signature(decl);
+                let mut sig = self.signature(decl);
+                sig.declared = declared;
                 self.t.fn_sigs[*f as usize] = sig;
-                decls.push((*f, decl));
-                self.generic_scopes.pop();
+                decls.push((*f, decl, self.generic_scopes.pop().unwrap_or_default()));
             }
         }
-        for (f, decl) in &decls {
-            let scope = self.generic_params(&decl.generics);
-                self.generic_scopes.push(scope);
-            self.function_body(*f, decl);
+        for (f, decl, scope) in decls {
+            self.generic_scopes.push(scope);
+            self.function_body(f, decl);
             self.generic_scopes.pop();
         }
         let mut sig_vars = Vec::new();
@@ -216,7 +274,7 @@ impl<'a> Infer<'a> {
             Some(t) => self.type_expr(t),
             None => self.t.table.fresh(self.level, ClassSet::default()),
         };
-        FnSig { params, ret, generics: Vec::new() }
+        FnSig { params, ret, generics: Vec::new(), declared: Vec::new() }
     }
 
     /// Infer a function body against the signature already stored for `f`.
@@ -259,11 +317,7 @@ impl<'a> Infer<'a> {
         for lit in &self.literals {
             if let Ty::Var(v) = self.t.table.shallow(&lit.ty) {
                 if !keep.contains(&v) && self.t.table.level_of(v).is_some_and(|l| l >= self.level) {
-                    let ty = if lit.value <= i32::MAX as u64 + u64::from(lit.negated) {
-                        Ty::I32
-                    } else {
-                        Ty::I64
-                    };
+                    let ty = if lit.value <= i32::MAX as u64 + u64::from(lit.negated) { Ty::I32 } else { Ty::I64 };
                     let _ = self.t.table.unify(&Ty::Var(v), &ty);
                 }
             }
@@ -370,8 +424,13 @@ impl<'a> Infer<'a> {
             }
             Err(_) => {
                 self.diags.push(
-                    Diagnostic::error(codes::TYPE_MISMATCH, "type mismatch", span, format!("expected `{want}`, found `{got}`"))
-                        .with_note(format!("expected: {want}\n   found: {got}")),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        "type mismatch",
+                        span,
+                        format!("expected `{want}`, found `{got}`"),
+                    )
+                    .with_note(format!("expected type: {want}\n   found type: {got}")),
                 );
                 false
             }
@@ -502,7 +561,7 @@ impl<'a> Infer<'a> {
                     None => vt,
                 };
                 if let Some(b) = self.res.decl(name) {
-                    self.t.binding_types[b as usize] = bt;
+                    self.bind_type(b, bt, value.span);
                 }
             }
             StmtKind::Assign { targets, value } => {
@@ -584,13 +643,24 @@ impl<'a> Infer<'a> {
     fn assign_target(&mut self, target: &Expr, vt: &Ty, span: Span) {
         match self.res.targets.get(&target.id).copied() {
             Some(AssignKind::Declare(b)) => {
-                self.t.binding_types[b as usize] = vt.clone();
+                self.bind_type(b, vt.clone(), span);
                 self.t.expr_types.insert(target.id, vt.clone());
             }
             Some(AssignKind::Reassign(_)) | None => {
                 let tt = self.target_type(target);
                 self.expect(&tt, vt, span);
             }
+        }
+    }
+
+    /// Give binding `b` its declared type. Module-level bindings already have a type
+    /// variable (functions inferred earlier may have used it), so unify with that.
+    fn bind_type(&mut self, b: u32, ty: Ty, span: Span) {
+        let existing = self.t.binding_types[b as usize].clone();
+        if existing == Ty::Unknown {
+            self.t.binding_types[b as usize] = ty;
+        } else {
+            self.expect(&existing, &ty, span);
         }
     }
 
@@ -656,7 +726,13 @@ impl<'a> Infer<'a> {
         }
     }
 
-    pub(super) fn if_expr(&mut self, e: &Expr, branches: &[(Expr, Block)], otherwise: Option<&Block>, want_value: bool) -> BlockValue {
+    pub(super) fn if_expr(
+        &mut self,
+        e: &Expr,
+        branches: &[(Expr, Block)],
+        otherwise: Option<&Block>,
+        want_value: bool,
+    ) -> BlockValue {
         let mut result: Option<Ty> = None;
         let mut all_valued = want_value && otherwise.is_some();
         let mut diverges = otherwise.is_some();
@@ -854,9 +930,28 @@ impl<'a> Infer<'a> {
 
     /// The type of a use of top-level function `f`: instantiated when already generalized.
     pub(super) fn function_ref(&mut self, node: NodeId, f: FnId) -> Ty {
+        self.function_ref_explicit(node, f, &[], Span::default())
+    }
+
+    /// A use of `f` with explicit type arguments (`f::<i64>`), which fix its declared
+    /// generic parameters in order.
+    pub(super) fn function_ref_explicit(&mut self, node: NodeId, f: FnId, explicit: &[TypeExpr], span: Span) -> Ty {
         let sig = self.t.fn_sigs[f as usize].clone();
+        if !explicit.is_empty() && explicit.len() != sig.declared.len() {
+            let name = &self.res.function(f).name;
+            self.diags.push(Diagnostic::error(
+                codes::TYPE_ARG_COUNT,
+                format!("`{name}` takes {} type argument(s) but {} were given", sig.declared.len(), explicit.len()),
+                span,
+                "wrong number of type arguments",
+            ));
+        }
+        let explicit_tys: Vec<Ty> = explicit.iter().map(|t| self.type_expr(t)).collect();
         if !self.generalized.contains(&f) {
             self.self_refs.push((node, f));
+            for (d, t) in sig.declared.iter().zip(&explicit_tys) {
+                self.expect(d, t, span);
+            }
             return Ty::Func(sig.params, Box::new(sig.ret));
         }
         let mut map = HashMap::new();
@@ -871,6 +966,10 @@ impl<'a> Infer<'a> {
             args.push(fresh);
         }
         self.t.instantiations.insert(node, args);
+        for (d, t) in sig.declared.iter().zip(&explicit_tys) {
+            let param = substitute(&self.t.table, d, &map);
+            self.expect(&param, t, span);
+        }
         let fty = Ty::Func(sig.params, Box::new(sig.ret));
         substitute(&self.t.table, &fty, &map)
     }
@@ -927,6 +1026,16 @@ impl<'a> Infer<'a> {
             }
         };
         if !self.expect(lt, rt, span) {
+            let (l, r) = (self.t.table.shallow(lt), self.t.table.shallow(rt));
+            if op == BinOp::Add && (l == Ty::Str) != (r == Ty::Str) {
+                if let Some(d) = self.diags.last_mut() {
+                    d.help = Some("convert the other operand with `as string` to concatenate".to_string());
+                }
+            } else if l != r {
+                if let Some(d) = self.diags.last_mut() {
+                    d.help = Some("operands must have the same type; convert one with `as`".to_string());
+                }
+            }
             return if class_yields_bool(class) { Ty::Bool } else { Ty::Unknown };
         }
         if !self.require(lt, ClassSet::of(class), span) {
@@ -996,7 +1105,9 @@ pub(super) fn substitute(table: &TyTable, t: &Ty, map: &HashMap<u32, Ty>) -> Ty 
         Ty::Var(v) => map.get(&v).cloned().unwrap_or(Ty::Var(v)),
         Ty::Array(e) => Ty::array(substitute(table, &e, map)),
         Ty::Range(e) => Ty::Range(Box::new(substitute(table, &e, map))),
-        Ty::Func(ps, r) => Ty::Func(ps.iter().map(|p| substitute(table, p, map)).collect(), Box::new(substitute(table, &r, map))),
+        Ty::Func(ps, r) => {
+            Ty::Func(ps.iter().map(|p| substitute(table, p, map)).collect(), Box::new(substitute(table, &r, map)))
+        }
         other => other,
     }
 }

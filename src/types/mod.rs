@@ -9,8 +9,8 @@
 //! May import: `syntax`, `resolve`, `diag`. Output: `Typed`, side tables keyed by NodeId,
 //! BindingId and FnId, read by codegen.
 
-pub mod classes;
 mod builtins;
+pub mod classes;
 mod infer;
 mod scc;
 pub mod ty;
@@ -28,6 +28,8 @@ pub struct FnSig {
     pub params: Vec<Ty>,
     pub ret: Ty,
     pub generics: Vec<TvId>,
+    /// The variables of the declared `<T, U>` parameters, in order (for turbofish).
+    pub declared: Vec<Ty>,
 }
 
 impl Default for Ty {

@@ -124,6 +124,11 @@ impl TyTable {
     pub fn unify(&mut self, a: &Ty, b: &Ty) -> Result<(), UnifyError> {
         let (a, b) = (self.shallow(a), self.shallow(b));
         match (&a, &b) {
+            // An erroneous type absorbs the variable, so one error does not cascade.
+            (Ty::Var(v), Ty::Unknown) | (Ty::Unknown, Ty::Var(v)) => {
+                self.bind(*v, Ty::Unknown);
+                Ok(())
+            }
             (Ty::Unknown, _) | (_, Ty::Unknown) => Ok(()),
             (Ty::Var(x), Ty::Var(y)) if x == y => Ok(()),
             (Ty::Var(x), Ty::Var(y)) => self.merge_vars(*x, *y),
@@ -144,8 +149,10 @@ impl TyTable {
     }
 
     fn merge_vars(&mut self, x: TvId, y: TvId) -> Result<(), UnifyError> {
-        let (VarState::Unbound { level: lx, classes: cx, literal: tx }, VarState::Unbound { level: ly, classes: cy, literal: ty }) =
-            (self.vars[x as usize].clone(), self.vars[y as usize].clone())
+        let (
+            VarState::Unbound { level: lx, classes: cx, literal: tx },
+            VarState::Unbound { level: ly, classes: cy, literal: ty },
+        ) = (self.vars[x as usize].clone(), self.vars[y as usize].clone())
         else {
             return Err(UnifyError::Mismatch);
         };

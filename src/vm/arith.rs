@@ -24,18 +24,16 @@ impl From<Fault> for RuntimeError {
         match f {
             Fault::DivByZero => RuntimeError::new(codes::DIVISION_BY_ZERO, "division by zero"),
             Fault::Overflow => RuntimeError::new(codes::OVERFLOW, "integer overflow"),
-            Fault::Shift(n, ty) => RuntimeError::new(
-                codes::SHIFT_OUT_OF_RANGE,
-                format!("shift amount {n} out of range for {ty}"),
-            ),
+            Fault::Shift(n, ty) => {
+                RuntimeError::new(codes::SHIFT_OUT_OF_RANGE, format!("shift amount {n} out of range for {ty}"))
+            }
             Fault::Cast(v, ty) => {
                 let why = if v.is_nan() { "" } else { " (out of range)" };
                 RuntimeError::new(codes::BAD_CONVERSION, format!("cannot convert {v} to {ty}{why}"))
             }
-            Fault::Index(i, len) => RuntimeError::new(
-                codes::INDEX_OUT_OF_RANGE,
-                format!("index {i} out of range for length {len}"),
-            ),
+            Fault::Index(i, len) => {
+                RuntimeError::new(codes::INDEX_OUT_OF_RANGE, format!("index {i} out of range for length {len}"))
+            }
             Fault::ZeroStep => RuntimeError::new(codes::ZERO_STEP, "range step cannot be zero"),
         }
     }

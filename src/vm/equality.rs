@@ -7,12 +7,16 @@ use std::cmp::Ordering;
 use crate::bytecode::chunk::{Program, RtType, TypeId};
 use crate::heap::{Heap, HeapResult};
 
-use super::interp::internal;
+use super::interp::rt_type as rt;
 
 /// Byte-wise string equality (same handle: equal without looking).
 pub(crate) fn str_eq(heap: &mut Heap, a: u64, b: u64) -> HeapResult<bool> {
     if a == b {
         return Ok(true);
+    }
+    if let (Some(x), Some(y)) = (heap.try_flat(a), heap.try_flat(b)) {
+        // Length and first byte first: most unequal strings differ there (no memcmp call).
+        return Ok(x.len() == y.len() && x.first() == y.first() && x == y);
     }
     if heap.str_len(a)? != heap.str_len(b)? {
         return Ok(false);
@@ -27,18 +31,20 @@ pub(crate) fn str_cmp(heap: &mut Heap, a: u64, b: u64) -> HeapResult<Ordering> {
     if a == b {
         return Ok(Ordering::Equal);
     }
+    if let (Some(x), Some(y)) = (heap.try_flat(a), heap.try_flat(b)) {
+        return Ok(x.cmp(y));
+    }
     heap.flatten(a)?;
     heap.flatten(b)?;
     Ok(heap.flat_bytes(a)?.cmp(heap.flat_bytes(b)?))
 }
 
-fn rt<'p>(prog: &'p Program, ty: TypeId) -> HeapResult<&'p RtType> {
-    prog.types.get(ty as usize).ok_or_else(|| internal("type index"))
-}
-
 /// Whether values of this type compare equal exactly when their register bits do.
 fn bitwise_eq(t: &RtType) -> bool {
-    matches!(t, RtType::Void | RtType::Bool | RtType::I32 | RtType::I64 | RtType::U32 | RtType::U64 | RtType::Func { .. })
+    matches!(
+        t,
+        RtType::Void | RtType::Bool | RtType::I32 | RtType::I64 | RtType::U32 | RtType::U64 | RtType::Func { .. }
+    )
 }
 
 /// Structural equality of `a` and `b` of type `ty` (IEEE for f64, so NaN != NaN).

@@ -8,17 +8,13 @@ use crate::diag::codes;
 use crate::heap::{Heap, HeapResult};
 use crate::vm::error::RuntimeError;
 
-use super::interp::internal;
+use super::interp::rt_type as rt;
 
 /// An array being printed: its elements, the next one to print, their type.
 struct Open {
     items: Vec<u64>,
     next: usize,
     elem: TypeId,
-}
-
-fn rt<'p>(prog: &'p Program, ty: TypeId) -> HeapResult<&'p RtType> {
-    prog.types.get(ty as usize).ok_or_else(|| internal("type index"))
 }
 
 /// Appends the display form of `v` (type `ty`) to `out`; strings unquoted at top level.
@@ -223,11 +219,16 @@ pub(crate) fn print_line(heap: &mut Heap, prog: &Program, vals: &[u64], types: &
 }
 
 /// `print`: the line and a newline, written to `out`.
-pub(crate) fn print(heap: &mut Heap, prog: &Program, vals: &[u64], types: &[TypeId], out: &mut dyn Write) -> HeapResult<()> {
+pub(crate) fn print(
+    heap: &mut Heap,
+    prog: &Program,
+    vals: &[u64],
+    types: &[TypeId],
+    out: &mut dyn Write,
+) -> HeapResult<()> {
     let mut line = print_line(heap, prog, vals, types)?;
     line.push(b'\n');
-    out.write_all(&line)
-        .map_err(|e| RuntimeError::new(codes::IO_ERROR, format!("cannot write output: {e}")))
+    out.write_all(&line).map_err(|e| RuntimeError::new(codes::IO_ERROR, format!("cannot write output: {e}")))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use super::error::RuntimeError;
 use super::format;
 use super::natives::Flow;
 use super::VmConfig;
-use crate::bytecode::chunk::{CaptureSource, Constant, Program, TypeId};
+use crate::bytecode::chunk::{CaptureSource, Constant, Program, RtType, TypeId};
 use crate::bytecode::native::Native;
 use crate::bytecode::op::{Instr, Op};
 use crate::diag::codes;
@@ -74,6 +74,11 @@ pub(crate) struct Vm<'a> {
 
 pub(crate) fn internal(what: &str) -> RuntimeError {
     RuntimeError::new(codes::INTERNAL, format!("internal error: {what}"))
+}
+
+/// The runtime type `ty` of the program.
+pub(crate) fn rt_type(prog: &Program, ty: TypeId) -> Result<&RtType, RuntimeError> {
+    prog.types.get(ty as usize).ok_or_else(|| internal("type index"))
 }
 
 #[inline(always)]
@@ -345,7 +350,8 @@ impl<'a> Vm<'a> {
                     }
                     Op::NewRange => {
                         let elem = extra!() as TypeId;
-                        let range = RangeObj { start: r[b], end: r[b + 1], step: r[b + 2], inclusive: r[b + 3] != 0, elem };
+                        let range =
+                            RangeObj { start: r[b], end: r[b + 1], step: r[b + 2], inclusive: r[b + 3] != 0, elem };
                         r[a] = self.heap.alloc(Obj::Range(range));
                         gc!();
                     }
@@ -497,12 +503,12 @@ impl<'a> Vm<'a> {
                         break RuntimeError::new(codes::PANIC, String::from_utf8_lossy(msg).into_owned());
                     }
                     Op::TryBegin => {
-                        let frame = (self.frames.len() - 1) as u32;
+                        let frame = self.frames.len().saturating_sub(1) as u32;
                         self.handlers.push(Handler { frame, target: jump(pc, ins.sbx()) as u32, reg: a as u8 });
                         gc!();
                     }
                     Op::TryEnd => {
-                        let depth = (self.frames.len() - 1) as u32;
+                        let depth = self.frames.len().saturating_sub(1) as u32;
                         if self.handlers.last().is_some_and(|h| h.frame == depth) {
                             self.handlers.pop();
                         }
@@ -553,7 +559,13 @@ fn str_slice(heap: &mut Heap, byte_strs: &[u64], s: u64, lo: u64, hi: u64) -> Re
 }
 
 /// Builds a closure of function `f` from the running frame's registers and closure.
-fn make_closure(heap: &mut Heap, prog: &Program, f: usize, r: &[u64; WINDOW], current: u64) -> Result<u64, RuntimeError> {
+fn make_closure(
+    heap: &mut Heap,
+    prog: &Program,
+    f: usize,
+    r: &[u64; WINDOW],
+    current: u64,
+) -> Result<u64, RuntimeError> {
     let g = prog.functions.get(f).ok_or_else(|| internal("closure function index"))?;
     let mut caps = Vec::with_capacity(g.captures.len());
     for cap in &g.captures {

@@ -35,10 +35,7 @@ pub struct VmConfig {
 
 impl Default for VmConfig {
     fn default() -> VmConfig {
-        VmConfig {
-            max_call_depth: 250_000,
-            gc_stress: std::env::var("ORUS_GC_STRESS").is_ok_and(|v| v == "1"),
-        }
+        VmConfig { max_call_depth: 250_000, gc_stress: std::env::var("ORUS_GC_STRESS").is_ok_and(|v| v == "1") }
     }
 }
 

@@ -2,10 +2,14 @@
 //! Roots: for the innermost frame, the registers its safepoint at the allocating instruction
 //! lists; for every suspended caller, the registers live across its call instruction; every
 //! frame's closure; initialized reference globals; string constants, the one-byte strings
-//! and the args array.
+//! and the args array. Defensively, R[A] of the allocating instruction is a root too: it
+//! is the fresh object (or the array pushed to, or a scalar, which marking ignores or which
+//! at worst retains one object until the next collection), so a safepoint that forgot its
+//! own result register cannot free it.
 
 use super::interp::{Vm, NO_CLOSURE};
 use crate::bytecode::chunk::RegSet;
+use crate::bytecode::op::Instr;
 
 impl Vm<'_> {
     /// Collects now; `pc` is the allocating instruction of the innermost frame.
@@ -15,8 +19,14 @@ impl Vm<'_> {
         let last = self.frames.len().saturating_sub(1);
         for (i, fr) in self.frames.iter().enumerate() {
             let at = if i == last { pc } else { fr.pc as usize };
-            if let Some(set) = self.prog.functions.get(fr.func as usize).and_then(|f| f.safepoint(at)) {
+            let Some(f) = self.prog.functions.get(fr.func as usize) else { continue };
+            if let Some(set) = f.safepoint(at) {
                 push_regs(&mut roots, &self.regs, fr.base as usize, set);
+            }
+            if i == last {
+                if let Some(&word) = f.code.get(at) {
+                    roots.extend(self.regs.get(fr.base as usize + Instr(word).a()));
+                }
             }
             if fr.closure != NO_CLOSURE {
                 roots.push(fr.closure as u64);

@@ -59,7 +59,11 @@ struct FnAsm {
 }
 
 pub fn assemble(src: &str) -> Program {
-    let mut prog = Program { types: TYPES.iter().map(|(_, t)| t.clone()).collect(), files: vec!["test.orus".into()], ..Default::default() };
+    let mut prog = Program {
+        types: TYPES.iter().map(|(_, t)| t.clone()).collect(),
+        files: vec!["test.orus".into()],
+        ..Default::default()
+    };
     let fn_names: Vec<String> = src
         .lines()
         .filter_map(|l| l.trim().strip_prefix(".fn "))
@@ -121,7 +125,11 @@ fn start_fn(toks: &[&str]) -> FnAsm {
                     .map(|c| {
                         let is_ref = c.ends_with('*');
                         let n = c.trim_end_matches('*')[1..].parse::<u16>().unwrap();
-                        let source = if c.starts_with('R') { CaptureSource::Register(n as u8) } else { CaptureSource::Capture(n) };
+                        let source = if c.starts_with('R') {
+                            CaptureSource::Register(n as u8)
+                        } else {
+                            CaptureSource::Capture(n)
+                        };
                         Capture { source, is_ref }
                     })
                     .collect()
@@ -209,7 +217,8 @@ fn finish(mut a: FnAsm) -> Function {
         let target = *a.labels.get(&label).unwrap_or_else(|| panic!("unknown label {label}"));
         let off = target as i32 - (pc as i32 + 1);
         let w = Instr(a.f.code[pc]);
-        a.f.code[pc] = if sj { Instr::with_sj(Op::Jmp, off).0 } else { Instr::asbx(w.op().unwrap(), w.a() as u8, off as i16).0 };
+        a.f.code[pc] =
+            if sj { Instr::with_sj(Op::Jmp, off).0 } else { Instr::asbx(w.op().unwrap(), w.a() as u8, off as i16).0 };
     }
     a.f
 }

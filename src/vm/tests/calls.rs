@@ -291,3 +291,14 @@ fn calling_a_closure_with_wrong_arity_is_internal() {
 ";
     assert_eq!(error(src).0.code, codes::INTERNAL);
 }
+
+/// Timing smoke test: `cargo test --release -- --ignored --nocapture fib_timing`.
+#[test]
+#[ignore]
+fn fib_timing() {
+    let src = FIB.replace("LoadI 2 20", "LoadI 2 32");
+    let t = std::time::Instant::now();
+    let o = run_with(&src, &VmConfig::default(), &[], "");
+    println!("fib(32) = {} in {:?}", o.out.trim(), t.elapsed());
+    assert_eq!(o.out, "2178309\n");
+}

@@ -25,7 +25,13 @@ fn format_specifiers() {
         (vec![("str", s("@ + @ = @")), ("i32", "1".into()), ("i32", "2".into()), ("i32", "3".into())], "1 + 2 = 3"),
         (vec![("str", s("n:")), ("i32", "5".into())], "n: 5"),
         (
-            vec![("str", s("hex @x HEX @X bin @b oct @o")), ("i32", "255".into()), ("i32", "255".into()), ("i32", "10".into()), ("i32", "8".into())],
+            vec![
+                ("str", s("hex @x HEX @X bin @b oct @o")),
+                ("i32", "255".into()),
+                ("i32", "255".into()),
+                ("i32", "10".into()),
+                ("i32", "8".into()),
+            ],
             "hex ff HEX FF bin 1010 oct 10",
         ),
         (vec![("str", s("negative i32 in hex: @x")), ("i32", "-17".into())], "negative i32 in hex: ffffffef"),
@@ -36,13 +42,24 @@ fn format_specifiers() {
         ),
         (vec![("str", s("@X")), ("u32", "3735928559".into())], "DEADBEEF"),
         (
-            vec![("str", s("pi ~ @.2f, @.4f, @.0f")), ("f64", "3.14159265f".into()), ("f64", "3.14159265f".into()), ("f64", "2.71828f".into())],
+            vec![
+                ("str", s("pi ~ @.2f, @.4f, @.0f")),
+                ("f64", "3.14159265f".into()),
+                ("f64", "3.14159265f".into()),
+                ("f64", "2.71828f".into()),
+            ],
             "pi ~ 3.14, 3.1416, 3",
         ),
         (vec![("str", s("@ and @")), ("str", s("only one"))], "only one and @"),
         (vec![("str", s("cost: @.2f"))], "cost: @.2f"),
-        (vec![("str", s("template")), ("str", s("with")), ("str", s("leftovers")), ("i32", "42".into())], "template with leftovers 42"),
-        (vec![("str", s("@ items:")), ("i32", "3".into()), ("str", s("extra")), ("bool", "1".into())], "3 items: extra true"),
+        (
+            vec![("str", s("template")), ("str", s("with")), ("str", s("leftovers")), ("i32", "42".into())],
+            "template with leftovers 42",
+        ),
+        (
+            vec![("str", s("@ items:")), ("i32", "3".into()), ("str", s("extra")), ("bool", "1".into())],
+            "3 items: extra true",
+        ),
         (vec![("str", s("@x")), ("i32", "48879".into()), ("str", s("and more"))], "beef and more"),
         (vec![("i32", "1".into()), ("f64", "2.5f".into()), ("bool", "1".into()), ("str", s("x"))], "1 2.5 true x"),
         (vec![("str", s("100% sure"))], "100% sure"),
@@ -80,7 +97,10 @@ fn float_display() {
     for (c, want) in cases {
         assert_eq!(print_vals(&[("f64", c)]), want);
     }
-    assert_eq!(print_vals(&[("u64", "-1"), ("i64", "-9223372036854775808")]), "18446744073709551615 -9223372036854775808");
+    assert_eq!(
+        print_vals(&[("u64", "-1"), ("i64", "-9223372036854775808")]),
+        "18446744073709551615 -9223372036854775808"
+    );
 }
 
 #[test]

@@ -134,3 +134,19 @@ end:
 ";
     assert_eq!(output(src), "[\"keptkept\"] callercaller capturedcaptured\n");
 }
+
+#[test]
+fn result_register_of_an_allocating_call_is_rooted() {
+    // The safepoint of the CallN omits its own result register R1.
+    let src = "
+.sig str
+.const \"shout\"
+.fn main params=1 regs=4
+  LoadK 2 0
+  CallN 1 1 ToUpper !0
+  Print 1 1 0 !0
+  LoadI 0 0
+  Ret 0
+";
+    assert_eq!(output(src), "SHOUT\n");
+}

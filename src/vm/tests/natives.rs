@@ -48,7 +48,7 @@ fn string_natives() {
         ("ParseInt", vec![s("-17")], "i32", "-17"),
         ("ParseInt", vec![s("+5")], "i32", "5"),
         ("ParseFloat", vec![s("3.25")], "f64", "3.25"),
-        ("ParseFloat", vec![s(" 1e3\n")], "f64", "1000"),
+        ("ParseFloat", vec![s(" 1e3\\n")], "f64", "1000"),
         ("ParseFloat", vec![s("inf")], "f64", "inf"),
         ("ParseFloat", vec![s("-2")], "f64", "-2"),
         ("Min:i32", vec!["3".into(), "-2".into()], "i32", "-2"),
@@ -104,40 +104,46 @@ fn array_natives() {
   LoadI 2 3
   LoadI 3 8
   NewArray 4 1 3 0 !0,4
-  Move 6 4
-  LoadI 7 0
-  LoadI 8 42
-  CallN 5 3 ArrayInsert !0,4
-  Move 6 4
-  LoadI 7 1
-  CallN 5 2 ArrayRemove !0,4
-  Move 10 5
-  Move 7 4
-  CallN 6 1 Sorted:i32 !0,4,6
-  Move 8 4
-  CallN 7 1 Reverse !0,4,6
-  Move 9 4
-  LoadI 10 8
-  CallN 8 2 ArrayContains:i32 !0,4,6
-  Move 10 4
-  LoadI 11 100
-  CallN 9 2 ArrayContains:i32 !0,4,6
-  Move 10 5
-  Print 4 5 0 !0
+  Move 12 4
+  LoadI 13 0
+  LoadI 14 42
+  CallN 11 3 ArrayInsert !0,4
+  Move 12 4
+  LoadI 13 1
+  CallN 11 2 ArrayRemove !0,4
+  Move 8 11
+  Move 12 4
+  CallN 11 1 Reverse !0,4
+  Move 12 4
+  CallN 11 1 Sorted:i32 !0,4,11
+  Move 5 11
+  Move 12 4
+  LoadI 13 8
+  CallN 11 2 ArrayContains:i32 !0,4,5
+  Move 6 11
+  Move 12 4
+  LoadI 13 100
+  CallN 11 2 ArrayContains:i32 !0,4,5
+  Move 7 11
+  Print 4 5 0 !0,4
   LoadK 1 0
   LoadK 2 1
   LoadK 3 2
-  NewArray 4 1 3 1 !0,4
-  Move 6 4
-  CallN 5 1 Sorted:str !0,4,5
-  Print 4 2 1 !0,4
-  Move 6 4
-  LoadI 7 3
-  CallN 5 2 ArrayRemove !0
+  NewArray 9 1 3 1 !0,4,9
+  Move 12 9
+  CallN 11 1 Sorted:str !0,4,9,11
+  Move 10 11
+  Print 9 2 1 !0,4
+  Move 12 4
+  LoadI 13 3
+  CallN 11 2 ArrayRemove !0
   Ret0
 ";
     let (e, out) = error(src);
-    assert_eq!(out, "[8, 3, 42] [3, 8, 42] true false 5\n[\"pear\", \"Apple\", \"fig\"] [\"Apple\", \"fig\", \"pear\"]\n");
+    assert_eq!(
+        out,
+        "[8, 3, 42] [3, 8, 42] true false 5\n[\"pear\", \"Apple\", \"fig\"] [\"Apple\", \"fig\", \"pear\"]\n"
+    );
     assert_eq!(e.code, codes::INDEX_OUT_OF_RANGE);
 }
 

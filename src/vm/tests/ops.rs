@@ -268,3 +268,43 @@ fn exit_code_from_entry() {
 ";
     assert_eq!(super::run(src).result, Ok(-3));
 }
+
+/// Timing smoke test: `cargo test --release -- --ignored --nocapture loop_timing`.
+#[test]
+#[ignore]
+fn loop_timing() {
+    // 20M iterations of a 5-instruction while loop, then a 20M-trip counted loop.
+    let src = "
+.sig i64 i64
+.const 20000000
+.fn main params=1 regs=12
+  LoadI 1 0
+  LoadI 2 0
+  LoadK 3 0
+top:
+  LtS 4 2 3
+  JmpIfNot 4 end
+  AddI64 1 1 2
+  AddII64 2 2 1
+  Jmp top
+end:
+  LoadI 5 0
+  LoadI 6 0
+  LoadK 7 0
+  LoadI 8 1
+  LoadI 9 0
+  ForPrepS 6 done
+body:
+  AddI64 5 5 9
+  ForLoop 6 body
+done:
+  Move 2 5
+  Print 1 2 0
+  LoadI 0 0
+  Ret 0
+";
+    let t = std::time::Instant::now();
+    let o = super::run_with(src, &crate::vm::VmConfig::default(), &[], "");
+    println!("loops: {} in {:?}", o.out.trim(), t.elapsed());
+    assert_eq!(o.out, "199999990000000 199999990000000\n");
+}
