@@ -76,7 +76,10 @@ fn read(path: &str) -> Result<String, u8> {
 }
 
 /// Compile, printing diagnostics; the program when there were no errors.
-fn compile(path: &str, format: ErrorFormat) -> Result<orus::bytecode::chunk::Program, u8> {
+fn compile(
+    path: &str,
+    format: ErrorFormat,
+) -> Result<(orus::bytecode::chunk::Program, Vec<orus::diag::SourceFile>), u8> {
     let src = read(path)?;
     let compiled = orus::compile_source(path, &src);
     if !compiled.diagnostics.is_empty() {
@@ -84,14 +87,14 @@ fn compile(path: &str, format: ErrorFormat) -> Result<orus::bytecode::chunk::Pro
     }
     let internal = compiled.diagnostics.iter().any(|d| d.code == orus::diag::codes::INTERNAL);
     match compiled.program {
-        Some(p) if !compiled.has_errors() => Ok(p),
+        Some(p) if !compiled.has_errors() => Ok((p, compiled.files)),
         _ if internal => Err(EXIT_RUNTIME_ERROR),
         _ => Err(EXIT_COMPILE_ERROR),
     }
 }
 
 fn run(path: &str, args: &[String], format: ErrorFormat) -> u8 {
-    let program = match compile(path, format) {
+    let (program, files) = match compile(path, format) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -104,7 +107,6 @@ fn run(path: &str, args: &[String], format: ErrorFormat) -> u8 {
     match result {
         Ok(Ok(code)) => code as u8,
         Ok(Err(err)) => {
-            let files = vec![orus::diag::SourceFile { name: path.to_string(), text: String::new() }];
             eprint!("{}", render_runtime_error(&err, &files, format, should_color()));
             EXIT_RUNTIME_ERROR
         }
@@ -140,7 +142,7 @@ fn explain(code: &str) -> u8 {
 
 fn disasm(path: &str, format: ErrorFormat) -> u8 {
     match compile(path, format) {
-        Ok(p) => {
+        Ok((p, _)) => {
             print!("{}", orus::bytecode::disasm::disassemble(&p));
             0
         }

@@ -95,6 +95,8 @@ pub struct Resolution {
     pub top_fns: HashMap<String, FnId>,
     /// Whether the module's top-level statements call `main` themselves.
     pub top_level_calls_main: bool,
+    /// Names of the module's structs and enums.
+    pub type_names: hashbrown::HashSet<String>,
 }
 
 impl Resolution {

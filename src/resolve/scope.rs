@@ -215,6 +215,7 @@ impl<'d> Resolver<'d> {
     }
 
     fn declare_type(&mut self, name: &Ident) {
+        self.out.type_names.insert(name.name.clone());
         if let Some(scope) = self.scopes.last_mut() {
             scope.names.insert(name.name.clone(), Entry::Type);
         }

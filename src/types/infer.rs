@@ -50,9 +50,11 @@ pub(super) struct Infer<'a> {
 
 impl<'a> Infer<'a> {
     pub fn new(res: &'a Resolution, diags: &'a mut Vec<Diagnostic>) -> Infer<'a> {
-        let mut t = Typed::default();
-        t.binding_types = vec![Ty::Unknown; res.bindings.len()];
-        t.fn_sigs = vec![FnSig::default(); res.functions.len()];
+        let t = Typed {
+            binding_types: vec![Ty::Unknown; res.bindings.len()],
+            fn_sigs: vec![FnSig::default(); res.functions.len()],
+            ..Typed::default()
+        };
         Infer {
             res,
             diags,
@@ -151,13 +153,12 @@ impl<'a> Infer<'a> {
             });
             if let Some(v) = open.filter(|v| !reported.contains(v)) {
                 reported.push(v);
-                let shown = self.t.table.display(&self.t.binding_types[b]);
                 self.diags.push(
                     Diagnostic::error(
                         codes::CANNOT_INFER,
                         format!("cannot infer the type of `{}`", info.name),
                         info.span,
-                        format!("its type is `{shown}` with `{}` unknown", self.t.table.display(&Ty::Var(v))),
+                        "nothing in the program fixes this binding's type",
                     )
                     .with_help(format!("add a type annotation, e.g. `{}: [string] = ...`", info.name)),
                 );
@@ -508,12 +509,28 @@ impl<'a> Infer<'a> {
                 };
                 match prim {
                     Some(p) if args.is_empty() => p,
-                    _ => self.error(Diagnostic::error(
-                        codes::UNKNOWN_TYPE,
-                        format!("unknown or unsupported type `{name}`"),
+                    Some(_) => self.error(Diagnostic::error(
+                        codes::TYPE_ARG_COUNT,
+                        format!("type `{name}` takes no type arguments"),
                         t.span,
-                        "this type is not available yet in this implementation",
+                        "remove the `<...>`",
                     )),
+                    None if is_later_type(&name) || self.res.type_names.contains(&name) => {
+                        self.not_supported(&format!("the type `{name}` (structs, enums, Option, Result, Map)"), t.span)
+                    }
+                    None => {
+                        let known = ["i32", "i64", "u32", "u64", "f64", "bool", "string", "void", "Error"];
+                        let mut d = Diagnostic::error(
+                            codes::UNKNOWN_TYPE,
+                            format!("unknown type `{name}`"),
+                            t.span,
+                            "no type with this name is in scope",
+                        );
+                        if let Some(best) = crate::resolve::suggest::closest(&name, known.into_iter()) {
+                            d = d.with_help(format!("did you mean `{best}`?"));
+                        }
+                        self.error(d)
+                    }
                 }
             }
         }
@@ -679,7 +696,8 @@ impl<'a> Infer<'a> {
 
     pub(super) fn condition(&mut self, cond: &Expr) {
         let ct = self.expr(cond);
-        if let Ty::Var(_) | Ty::Bool | Ty::Unknown = self.t.table.shallow(&ct) {
+        let literal = self.is_literal_var(&ct);
+        if let (Ty::Var(_) | Ty::Bool | Ty::Unknown, false) = (self.t.table.shallow(&ct), literal) {
             self.expect(&Ty::Bool, &ct, cond.span);
         } else {
             let found = self.t.table.display(&ct);
@@ -1072,6 +1090,11 @@ impl<'a> Infer<'a> {
     pub(super) fn top_fn_named(&self, name: &str) -> Option<FnId> {
         self.res.top_fns.get(name).copied().filter(|f| *f != MODULE_INIT)
     }
+}
+
+/// Standard types that later issues implement (section 11).
+fn is_later_type(name: &str) -> bool {
+    matches!(name, "Option" | "Result" | "Map")
 }
 
 fn class_yields_bool(c: Class) -> bool {

@@ -32,12 +32,6 @@ pub struct FnSig {
     pub declared: Vec<Ty>,
 }
 
-impl Default for Ty {
-    fn default() -> Ty {
-        Ty::Unknown
-    }
-}
-
 /// What a call expression calls, when it is not simply "the value of the callee".
 #[derive(Clone, Debug, PartialEq)]
 pub enum CallTarget {

@@ -8,7 +8,7 @@ use std::fmt;
 
 pub type TvId = u32;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Ty {
     Var(TvId),
     Void,
@@ -25,6 +25,7 @@ pub enum Ty {
     /// The `Error` type of `catch err`.
     Error,
     /// The type of an expression that already failed to check: unifies with everything.
+    #[default]
     Unknown,
 }
 
@@ -103,11 +104,7 @@ impl TyTable {
     /// Unbound variables occurring in `t`, in first-occurrence order.
     pub fn free_vars(&self, t: &Ty, out: &mut Vec<TvId>) {
         match self.shallow(t) {
-            Ty::Var(v) => {
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
+            Ty::Var(v) if !out.contains(&v) => out.push(v),
             Ty::Array(e) | Ty::Range(e) => self.free_vars(&e, out),
             Ty::Func(ps, r) => {
                 ps.iter().for_each(|p| self.free_vars(p, out));
