@@ -405,9 +405,16 @@ impl<'a> Infer<'a> {
 
     /// Unify `found` into `expected`, reporting a mismatch at `span`. Returns success.
     pub(super) fn expect(&mut self, expected: &Ty, found: &Ty, span: Span) -> bool {
-        let (want, got) = (self.t.table.display(expected), self.t.table.display(found));
         let literal_side = self.is_literal_var(expected) || self.is_literal_var(found);
-        match self.t.table.unify(expected, found) {
+        // Types are shown as they were before unification (which may bind parts of them);
+        // zonking is cheap, formatting is deferred to the error path.
+        let (before_want, before_got) = (self.t.table.zonk(expected), self.t.table.zonk(found));
+        let result = self.t.table.unify(expected, found);
+        if result.is_ok() {
+            return true;
+        }
+        let (want, got) = (self.t.table.display(&before_want), self.t.table.display(&before_got));
+        match result {
             Ok(()) => true,
             Err(UnifyError::Class(ty, class)) if !(literal_side && class == Class::Numeric) => {
                 let shown = self.t.table.display(&ty);

@@ -118,8 +118,26 @@ impl TyTable {
         self.vars[v as usize] = VarState::Link(t);
     }
 
+    /// `shallow` with path compression: every variable on the way is linked straight to
+    /// the end of the chain, so repeated unification stays near-constant time.
+    fn find(&mut self, t: &Ty) -> Ty {
+        let end = self.shallow(t);
+        let mut cur = t.clone();
+        while let Ty::Var(v) = cur {
+            match &self.vars[v as usize] {
+                VarState::Link(next) if *next != end => {
+                    let next = next.clone();
+                    self.vars[v as usize] = VarState::Link(end.clone());
+                    cur = next;
+                }
+                _ => break,
+            }
+        }
+        end
+    }
+
     pub fn unify(&mut self, a: &Ty, b: &Ty) -> Result<(), UnifyError> {
-        let (a, b) = (self.shallow(a), self.shallow(b));
+        let (a, b) = (self.find(a), self.find(b));
         match (&a, &b) {
             // An erroneous type absorbs the variable, so one error does not cascade.
             (Ty::Var(v), Ty::Unknown) | (Ty::Unknown, Ty::Var(v)) => {
@@ -157,8 +175,11 @@ impl TyTable {
         if classes.allowed_kinds() == 0 {
             return Err(UnifyError::Mismatch);
         }
-        self.vars[y as usize] = VarState::Unbound { level: lx.min(ly), classes, literal: tx || ty };
-        self.bind(x, Ty::Var(y));
+        // Link the newer variable to the older one: long-lived variables (bindings) then stay
+        // representatives instead of growing chains.
+        let (keep, link) = if x < y { (x, y) } else { (y, x) };
+        self.vars[keep as usize] = VarState::Unbound { level: lx.min(ly), classes, literal: tx || ty };
+        self.bind(link, Ty::Var(keep));
         Ok(())
     }
 
