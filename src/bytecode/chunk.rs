@@ -27,6 +27,19 @@ pub enum RtType {
     Range(TypeId),
     /// The `Error` type of `catch err`.
     Error,
+    /// A struct instantiation: displays `Name { field: value, ... }` (generic structs
+    /// without type arguments); `==` compares fields in order.
+    Struct {
+        name: String,
+        fields: Vec<(String, TypeId)>,
+    },
+    /// An enum instantiation: variant names with their payload types, in tag order.
+    /// Displays `Name.Variant` or `Name.Variant(p1, p2)` (payloads positional, strings
+    /// quoted); `==` compares tags, then payloads.
+    Enum {
+        name: String,
+        variants: Vec<(String, Vec<TypeId>)>,
+    },
 }
 
 impl RtType {

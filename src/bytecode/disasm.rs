@@ -1,7 +1,8 @@
 //! Human-readable listing of a compiled program (`orus disasm`): function by function, a
 //! header (name, parameters, registers, file, captures), then one line per instruction with
 //! its pc, source line, opcode, operands, decoded jump targets and the constants, functions,
-//! globals, types and natives it names.
+//! globals, types and natives it names (struct layouts for `NewStruct`, `Enum.Variant` for
+//! `NewEnum`, slot numbers for `GetField`/`SetField`).
 
 use std::fmt::Write;
 
@@ -101,6 +102,11 @@ fn instruction(prog: &Program, pc: usize, ins: Instr, op: Op, word: Option<u32>)
     if let Some(w) = word.filter(|_| op.extra_words() > 0) {
         extra_word(prog, op, w, &mut ops, &mut notes);
     }
+    match op {
+        Op::GetField => notes.push(format!("R{} = R{}.slot{}", ins.a(), ins.b(), ins.c())),
+        Op::SetField => notes.push(format!("R{}.slot{} = R{}", ins.a(), ins.b(), ins.c())),
+        _ => {}
+    }
     let mut s = format!("{:<11} {}", op.name(), ops.join(", "));
     if !notes.is_empty() {
         let _ = write!(s, "    ; {}", notes.join(", "));
@@ -113,7 +119,23 @@ fn extra_word(prog: &Program, op: Op, w: u32, ops: &mut Vec<String>, notes: &mut
         Extra::None => {}
         Extra::Type => {
             ops.push(format!("T{w}"));
-            notes.push(type_name(prog, w as TypeId));
+            notes.push(match prog.types.get(w as usize) {
+                Some(RtType::Struct { name, fields }) if op == Op::NewStruct => {
+                    let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
+                    format!("{name} {{ {} }}", names.join(", "))
+                }
+                _ => type_name(prog, w as TypeId),
+            });
+        }
+        Extra::Variant => {
+            let (ty, tag) = (w & 0xFFFF, w >> 16);
+            ops.push(format!("T{ty}.{tag}"));
+            notes.push(match prog.types.get(ty as usize) {
+                Some(RtType::Enum { name, variants }) => {
+                    format!("{name}.{}", variants.get(tag as usize).map_or("?", |v| v.0.as_str()))
+                }
+                _ => "?".into(),
+            });
         }
         Extra::Func => {
             ops.push(format!("F{w}"));
@@ -171,6 +193,7 @@ fn type_name_depth(prog: &Program, t: TypeId, depth: usize) -> String {
         Some(RtType::Error) => "Error".into(),
         Some(RtType::Array(e)) => format!("[{}]", name(e)),
         Some(RtType::Range(e)) => format!("range<{}>", name(e)),
+        Some(RtType::Struct { name, .. } | RtType::Enum { name, .. }) => name.clone(),
         Some(RtType::Func { params, ret }) => {
             let ps: Vec<String> = params.iter().map(name).collect();
             format!("fn({}) -> {}", ps.join(", "), name(ret))

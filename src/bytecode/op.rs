@@ -261,6 +261,20 @@ opcodes! {
     /// R[A] = field C of Error object R[B] (0 = message, 1 = code), a string
     ErrorField = 0,
 
+    // ---- structs and enums (heap objects with fixed slots) ----
+    /// R[A] = new struct object whose type is the extra word (a `TypeId` of an
+    /// `RtType::Struct`), with the C field values R[B..B+C] in declaration order
+    NewStruct = 1,
+    /// R[A] = slot C of the struct or enum object R[B] (for an enum, slot i is payload i)
+    GetField = 0,
+    /// slot B of the struct object R[A] = R[C]
+    SetField = 0,
+    /// R[A] = new enum value: extra word = TypeId (low 16 bits, an `RtType::Enum`) | variant
+    /// tag (high 16 bits); the C payload values are R[B..B+C]
+    NewEnum = 1,
+    /// R[A] = variant tag (as i32) of the enum object R[B]
+    EnumTag = 0,
+
     // ---- output ----
     /// print the B values R[A..A+B] per section 12 (with `@` formatting when the first is
     /// a string); extra word = index into `Program::print_sigs` (their TypeIds)
@@ -335,6 +349,8 @@ impl Op {
         matches!(
             self,
             Op::ToStr
+                | Op::NewStruct
+                | Op::NewEnum
                 | Op::NewRange
                 | Op::CallN
                 | Op::Closure

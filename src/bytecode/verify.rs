@@ -5,8 +5,11 @@
 //! register range) below the function's `nregs` ≤ 256; jump targets on instruction
 //! boundaries inside the code; constant, function, global, type, print-signature and native
 //! indices in range; extra words present; a line per code word; a safepoint at every
-//! allocating instruction and every call; valid capture sources; and a last instruction that
-//! cannot fall through (`Ret`, `Ret0`, `Jmp` or `Panic`).
+//! allocating instruction and every call; valid capture sources; `NewStruct` naming a struct
+//! type with exactly C fields and `NewEnum` a variant with exactly C payload values; and a
+//! last instruction that cannot fall through (`Ret`, `Ret0`, `Jmp` or `Panic`). Slot
+//! indices of `GetField`/`SetField` depend on register types, which the verifier does not
+//! track: the VM checks them.
 
 use super::chunk::{CaptureSource, Function, Program, RtType};
 use super::native::Native;
@@ -64,6 +67,8 @@ pub enum Extra {
     /// 0 or 1
     Flag,
     PrintSig,
+    /// enum `TypeId` (low 16 bits) | variant tag (high 16 bits)
+    Variant,
 }
 
 pub fn layout(op: Op) -> Layout {
@@ -82,17 +87,20 @@ pub fn layout(op: Op) -> Layout {
         Call | CallK | CallN | Print => Layout::Abc(Reg, Num, Unused),
         GetCap => Layout::Abc(Reg, Num, Unused),
         NewCell | ErrorField => Layout::Abc(Reg, Reg, Num),
-        NewArray => Layout::Abc(Reg, RegBase, Num),
+        NewArray | NewStruct | NewEnum => Layout::Abc(Reg, RegBase, Num),
+        GetField => Layout::Abc(Reg, Reg, Num),
+        SetField => Layout::Abc(Reg, Num, Reg),
         Move | NegI32 | NegI64 | NegF64 | BitNot | BitNotU32 | Not | TruncI32 | TruncU32 | IntToBool | SIntToF64
         | UIntToF64 | F64ToI32 | F64ToI64 | F64ToU32 | F64ToU64 | ToStr | RangeUnpack | NewRange | GetCell
-        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop => Layout::Abc(Reg, Reg, Unused),
+        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop | EnumTag => Layout::Abc(Reg, Reg, Unused),
         _ => Layout::Abc(Reg, Reg, Reg),
     }
 }
 
 pub fn extra(op: Op) -> Extra {
     match op {
-        Op::EqDeep | Op::ToStr | Op::NewRange => Extra::Type,
+        Op::EqDeep | Op::ToStr | Op::NewRange | Op::NewStruct => Extra::Type,
+        Op::NewEnum => Extra::Variant,
         Op::CallK => Extra::Func,
         Op::CallN => Extra::Native,
         Op::NewArray => Extra::Flag,
@@ -143,10 +151,14 @@ fn check_types(program: &Program) -> Result<(), String> {
         let valid = match t {
             RtType::Array(e) | RtType::Range(e) => ok(e),
             RtType::Func { params, ret } => params.iter().all(ok) && ok(ret),
+            RtType::Struct { fields, .. } => fields.len() <= 256 && fields.iter().all(|f| ok(&f.1)),
+            RtType::Enum { variants, .. } => {
+                variants.len() <= 1 << 16 && variants.iter().all(|v| v.1.len() <= 256 && v.1.iter().all(ok))
+            }
             _ => true,
         };
         if !valid {
-            return Err(format!("type {i} refers to a type out of range"));
+            return Err(format!("type {i} refers to a type out of range (or has too many slots)"));
         }
     }
     Ok(())
@@ -301,7 +313,7 @@ impl FnCheck<'_> {
             Op::NewRange => self.regs(b, 4),
             Op::Call | Op::CallK | Op::CallN => self.regs(a, b + 1),
             Op::Print => self.regs(a, b),
-            Op::NewArray => self.regs(b, c),
+            Op::NewArray | Op::NewStruct | Op::NewEnum => self.regs(b, c),
             Op::StrSlice | Op::ArraySlice => self.regs(c, 2),
             Op::GetCap if b >= self.f.captures.len() => Err(format!("capture {b} out of range")),
             Op::NewCell | Op::ErrorField if c > 1 => Err(format!("operand C = {c} must be 0 or 1")),
@@ -313,6 +325,13 @@ impl FnCheck<'_> {
         let types = self.prog.types.len();
         match extra(op) {
             Extra::None => Ok(()),
+            Extra::Type if op == Op::NewStruct => match self.prog.types.get(word as usize) {
+                Some(RtType::Struct { fields, .. }) if fields.len() == ins.c() => Ok(()),
+                Some(RtType::Struct { name, fields }) => {
+                    Err(format!("{} field values for struct {name} which has {}", ins.c(), fields.len()))
+                }
+                _ => Err(format!("type {word} is not a struct type")),
+            },
             Extra::Type if (word as usize) < types => Ok(()),
             Extra::Type => Err(format!("type {word} out of range")),
             Extra::Flag if word <= 1 => Ok(()),
@@ -338,6 +357,19 @@ impl FnCheck<'_> {
                     return Err(format!("native type argument {} out of range", word >> 16));
                 }
                 Ok(())
+            }
+            Extra::Variant => {
+                let (ty, tag) = (word & 0xFFFF, (word >> 16) as usize);
+                let Some(RtType::Enum { name, variants }) = self.prog.types.get(ty as usize) else {
+                    return Err(format!("type {ty} is not an enum type"));
+                };
+                match variants.get(tag) {
+                    Some((_, payload)) if payload.len() == ins.c() => Ok(()),
+                    Some((v, payload)) => {
+                        Err(format!("{} payload values for {name}.{v} which has {}", ins.c(), payload.len()))
+                    }
+                    None => Err(format!("enum {name} has no variant {tag}")),
+                }
             }
             Extra::PrintSig => {
                 let sig =

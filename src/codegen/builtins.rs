@@ -49,11 +49,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             Builtin::Int => self.convert(args[0], &t0, Ty::I32, Native::ParseInt, call, dst),
             Builtin::Float => self.convert(args[0], &t0, Ty::F64, Native::ParseFloat, call, dst),
             Builtin::TypeOf => {
-                let name = type_name(&t0);
+                let name = type_name(&t0, &self.g.typed.table.adt_names);
                 self.const_str_into(dst, &name);
             }
             Builtin::IsType => {
-                let name = type_name(&t0);
+                let name = type_name(&t0, &self.g.typed.table.adt_names);
                 match &args[1].kind {
                     ExprKind::Str(s) => self.load_int(dst, (*s == name) as i64),
                     _ => {
@@ -84,6 +84,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             Builtin::Replace => self.native(Native::Replace, &Ty::Void, args, call, dst),
             Builtin::Repeat => self.native(Native::Repeat, &Ty::Void, args, call, dst),
             Builtin::Chars => self.native(Native::Chars, &Ty::Void, args, call, dst),
+            Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => {}
         }
     }
 

@@ -32,6 +32,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             ExprKind::If { branches, otherwise } if self.node_type(e.id) == Ty::Void => {
                 self.if_chain(branches, otherwise.as_ref(), None);
             }
+            ExprKind::Match { scrutinee, arms } if self.node_type(e.id) == Ty::Void => {
+                self.match_expr(scrutinee, arms, None);
+            }
             _ => {
                 let t = self.node_type(e.id);
                 let r = self.alloc_for(&t);
@@ -112,9 +115,16 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.abc(op, dst, b, bounds);
             }
             ExprKind::Field { base, name } => {
-                let b = self.expr_reg(base);
-                let which = u8::from(name.name == "code");
-                self.abc(Op::ErrorField, dst, b, which);
+                if let Some((_, tag)) = self.g.typed.variants.get(&e.id).copied() {
+                    self.enum_value(&t, tag, &[], dst);
+                } else if let Some(slot) = self.g.typed.field_slots.get(&e.id).copied() {
+                    let b = self.expr_reg(base);
+                    self.abc(Op::GetField, dst, b, slot as u8);
+                } else {
+                    let b = self.expr_reg(base);
+                    let which = u8::from(name.name == "code");
+                    self.abc(Op::ErrorField, dst, b, which);
+                }
             }
             ExprKind::Array(items) => self.array_literal(items, &t, dst),
             ExprKind::ArrayFill { value, count } => self.array_fill(value, count, &t, dst),
@@ -145,7 +155,10 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 let r = self.expr_reg(value);
                 self.cast(&from, &t, dst, r);
             }
-            ExprKind::Match { .. } | ExprKind::Matches { .. } | ExprKind::StructLit { .. } | ExprKind::Error => {}
+            ExprKind::Match { scrutinee, arms } => self.match_expr(scrutinee, arms, Some(dst)),
+            ExprKind::Matches { value, pattern } => self.matches_expr(value, pattern, dst),
+            ExprKind::StructLit { path, fields, .. } => self.struct_lit(e, path, fields, dst),
+            ExprKind::Error => {}
         }
         self.free_to(mark);
     }
@@ -165,6 +178,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     }
 
     fn name_into(&mut self, e: &Expr, dst: Reg) {
+        if let Some((_, tag)) = self.g.typed.variants.get(&e.id).copied() {
+            let t = self.node_type(e.id);
+            self.enum_value(&t, tag, &[], dst);
+            return;
+        }
         match self.g.res.names.get(&e.id).copied().unwrap_or(Res::Error) {
             Res::Local(b) | Res::Global(b) => {
                 let place = self.place(b);
@@ -253,7 +271,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             (BinOp::Shr, I64) => (Op::ShrI64, false),
             (BinOp::Shr, U32) => (Op::ShrU32, false),
             (BinOp::Shr, _) => (Op::ShrU64, false),
-            (BinOp::Eq | BinOp::Ne, Array(_) | Range(_)) => {
+            (BinOp::Eq | BinOp::Ne, Array(_) | Range(_) | Adt(..)) => {
                 let tid = self.g.type_id(t);
                 self.abc_x(Op::EqDeep, dst, l, r, tid as u32);
                 if op == BinOp::Ne {
@@ -405,7 +423,23 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     }
 
     fn call(&mut self, e: &Expr, callee: &Expr, args: &[Expr], dst: Reg) {
+        if let Some((_, tag)) = self.g.typed.variants.get(&e.id).copied() {
+            let t = self.node_type(e.id);
+            let refs: Vec<&Expr> = args.iter().collect();
+            self.enum_value(&t, tag, &refs, dst);
+            return;
+        }
         match self.g.typed.call_targets.get(&e.id).cloned() {
+            Some(CallTarget::Associated(f)) => {
+                let index = self.function_instance(e.id, f);
+                let all: Vec<&Expr> = args.iter().collect();
+                self.direct_call(index, &all, e, dst);
+            }
+            Some(CallTarget::EnumMethod(m)) => {
+                if let ExprKind::Field { base, .. } = &callee.kind {
+                    self.enum_method(m, base, args, e, dst);
+                }
+            }
             Some(CallTarget::Builtin(b)) => {
                 let mut all: Vec<&Expr> = Vec::new();
                 if let ExprKind::Field { base, .. } = &callee.kind {

@@ -6,6 +6,7 @@
 //! May import: `syntax`, `resolve`, `types`, `bytecode`, `diag`.
 
 mod builtins;
+mod data;
 mod expr;
 mod func;
 mod stmt;
@@ -15,6 +16,7 @@ use crate::diag::{codes, Diagnostic};
 use crate::resolve::{BindingId, FnId, Resolution, MODULE_INIT};
 use crate::syntax::ast::*;
 use crate::syntax::span::{LineIndex, Span};
+use crate::types::adt::AdtKind;
 use crate::types::ty::{type_name, TvId, Ty};
 use crate::types::Typed;
 use func::FnBuilder;
@@ -29,10 +31,13 @@ pub(crate) struct Gen<'a> {
     program: Program,
     constants: HashMap<ConstKey, u16>,
     types: HashMap<RtType, TypeId>,
+    adt_types: HashMap<Ty, TypeId>,
     globals: HashMap<BindingId, u16>,
     instances: HashMap<(FnId, Vec<Ty>), u32>,
     queue: VecDeque<(FnId, Vec<Ty>, u32)>,
     decls: HashMap<FnId, &'a FnDecl>,
+    /// Struct declarations by name, for default field values.
+    pub(crate) struct_decls: HashMap<String, &'a StructDecl>,
     diags: Vec<Diagnostic>,
 }
 
@@ -64,10 +69,19 @@ pub fn generate(
         program: Program { files: vec![file_name.to_string()], ..Program::default() },
         constants: HashMap::new(),
         types: HashMap::new(),
+        adt_types: HashMap::new(),
         globals: HashMap::new(),
         instances: HashMap::new(),
         queue: VecDeque::new(),
         decls,
+        struct_decls: module
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Struct(d) => Some((d.name.name.clone(), d)),
+                _ => None,
+            })
+            .collect(),
         diags: Vec::new(),
     };
     g.type_id(&Ty::Void);
@@ -128,7 +142,10 @@ impl<'a> Gen<'a> {
         let name = if args.is_empty() {
             info.name.clone()
         } else {
-            format!("{}<{}>", info.name, args.iter().map(type_name).collect::<Vec<_>>().join(", "))
+            {
+                let names = &self.typed.table.adt_names;
+                format!("{}<{}>", info.name, args.iter().map(|a| type_name(a, names)).collect::<Vec<_>>().join(", "))
+            }
         };
         let Some(decl) = self.decls.get(&f).copied() else {
             return Function { name, ..Function::default() };
@@ -181,6 +198,7 @@ impl<'a> Gen<'a> {
                 let params = ps.iter().map(|p| self.type_id(p)).collect();
                 RtType::Func { params, ret: self.type_id(r) }
             }
+            Ty::Adt(..) => return self.adt_type_id(t),
         };
         if let Some(id) = self.types.get(&rt) {
             return *id;
@@ -191,8 +209,58 @@ impl<'a> Gen<'a> {
         id
     }
 
+    /// Struct and enum instantiations get their id before their fields are described, so
+    /// recursive types (a `Node` holding `Option<Node>`) refer to themselves.
+    fn adt_type_id(&mut self, t: &Ty) -> TypeId {
+        if let Some(id) = self.adt_types.get(t) {
+            return *id;
+        }
+        let Ty::Adt(adt, args) = t else { return 0 };
+        let id = self.program.types.len() as TypeId;
+        self.program.types.push(RtType::Void);
+        self.adt_types.insert(t.clone(), id);
+        let Some(def) = self.typed.adts.get(*adt as usize) else { return id };
+        let subst = def.subst(args);
+        let table = &self.typed.table;
+        let inst = |ty: &Ty| table.zonk(&crate::types::infer::substitute(table, ty, &subst));
+        let rt = match &def.kind {
+            AdtKind::Struct(fields) => {
+                let fields: Vec<(String, Ty)> = fields.iter().map(|f| (f.name.clone(), inst(&f.ty))).collect();
+                let fields = fields.into_iter().map(|(n, ty)| (n, self.type_id(&ty))).collect();
+                RtType::Struct { name: def.name.clone(), fields }
+            }
+            AdtKind::Enum(variants) => {
+                let variants: Vec<(String, Vec<Ty>)> =
+                    variants.iter().map(|v| (v.name.clone(), v.fields.iter().map(&inst).collect())).collect();
+                let variants =
+                    variants.into_iter().map(|(n, tys)| (n, tys.iter().map(|ty| self.type_id(ty)).collect())).collect();
+                RtType::Enum { name: def.name.clone(), variants }
+            }
+        };
+        if let Some(slot) = self.program.types.get_mut(id as usize) {
+            *slot = rt;
+        }
+        id
+    }
+
+    /// Concrete field (struct) or payload (enum variant `tag`) types of `t`.
+    pub(crate) fn slot_types(&self, t: &Ty, tag: Option<u32>) -> Vec<Ty> {
+        let Ty::Adt(adt, args) = t else { return Vec::new() };
+        let Some(def) = self.typed.adts.get(*adt as usize) else { return Vec::new() };
+        let subst = def.subst(args);
+        let table = &self.typed.table;
+        let inst = |ty: &Ty| table.zonk(&crate::types::infer::substitute(table, ty, &subst));
+        match (&def.kind, tag) {
+            (AdtKind::Struct(fields), _) => fields.iter().map(|f| inst(&f.ty)).collect(),
+            (AdtKind::Enum(vs), Some(tag)) => {
+                vs.get(tag as usize).map(|v| v.fields.iter().map(inst).collect()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     pub(crate) fn is_ref(&self, t: &Ty) -> bool {
-        matches!(t, Ty::Str | Ty::Array(_) | Ty::Range(_) | Ty::Func(..) | Ty::Error)
+        matches!(t, Ty::Str | Ty::Array(_) | Ty::Range(_) | Ty::Func(..) | Ty::Error | Ty::Adt(..))
     }
 
     pub(crate) fn limit_error(&mut self, what: &str, span: Span) {

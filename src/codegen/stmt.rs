@@ -194,13 +194,22 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     /// Returns true when new local registers were kept.
     fn assign(&mut self, targets: &[Expr], value: &Expr) -> bool {
-        if let [t @ Expr { kind: ExprKind::Index { base, index }, .. }] = targets {
-            let _ = t;
-            let br = self.expr_reg(base);
-            let ir = self.expr_reg(index);
-            let vr = self.expr_reg(value);
-            self.abc(Op::ArraySet, br, ir, vr);
-            return false;
+        match targets {
+            [Expr { kind: ExprKind::Index { base, index }, .. }] => {
+                let br = self.expr_reg(base);
+                let ir = self.expr_reg(index);
+                let vr = self.expr_reg(value);
+                self.abc(Op::ArraySet, br, ir, vr);
+                return false;
+            }
+            [t @ Expr { kind: ExprKind::Field { base, .. }, .. }] => {
+                let br = self.expr_reg(base);
+                let vr = self.expr_reg(value);
+                let slot = self.g.typed.field_slots.get(&t.id).copied().unwrap_or(0);
+                self.abc(Op::SetField, br, slot as u8, vr);
+                return false;
+            }
+            _ => {}
         }
         let declares: Vec<u32> = targets
             .iter()
@@ -264,6 +273,15 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 let vr = self.expr_reg(value);
                 self.binary_op(op, &t, cur, cur, vr);
                 self.abc(Op::ArraySet, br, ir, cur);
+            }
+            ExprKind::Field { base, .. } => {
+                let br = self.expr_reg(base);
+                let slot = self.g.typed.field_slots.get(&target.id).copied().unwrap_or(0) as u8;
+                let cur = self.alloc_for(&t);
+                self.abc(Op::GetField, cur, br, slot);
+                let vr = self.expr_reg(value);
+                self.binary_op(op, &t, cur, cur, vr);
+                self.abc(Op::SetField, br, slot, cur);
             }
             ExprKind::Name(_) => {
                 let Some(AssignKind::Reassign(Res::Local(b) | Res::Global(b))) =

@@ -39,7 +39,7 @@ impl Heap {
         let mut children = Vec::new();
         while let Some(i) = self.gray.pop() {
             if let Some(obj) = self.slots.get(i as usize) {
-                obj.for_each_ref(|c| children.push(c));
+                obj.for_each_ref(&self.layouts, |c| children.push(c));
             }
             for c in children.drain(..) {
                 self.mark(c);

@@ -1,12 +1,15 @@
 //! The garbage-collected heap: a slab of objects addressed by u32 handles with a free list,
 //! byte accounting that decides when to collect, and typed accessors. Collection itself is in
-//! `gc.rs`, strings (ropes) in `rope.rs`, object layouts in `object.rs`.
+//! `gc.rs`, strings (ropes) in `rope.rs`, object layouts in `object.rs`, struct and enum
+//! objects in `adt.rs` (their reference masks per type in `layout.rs`).
 //!
 //! The heap never collects on its own: the VM calls `collect` at instruction boundaries when
 //! `wants_gc` says so, passing the roots. Between two such points any handle held in a Rust
 //! local stays valid.
 
+pub mod adt;
 pub mod gc;
+pub mod layout;
 pub mod object;
 pub mod rope;
 
@@ -14,7 +17,8 @@ use std::time::Duration;
 
 use crate::diag::codes;
 use crate::vm::error::RuntimeError;
-pub use object::{ArrayObj, ClosureObj, Obj, RangeObj, StrObj, NONE};
+pub use layout::Layouts;
+pub use object::{ArrayObj, ClosureObj, EnumObj, Obj, RangeObj, StrObj, StructObj, NONE};
 
 /// Smallest collection threshold in bytes.
 pub const MIN_THRESHOLD: usize = 1 << 20;
@@ -43,6 +47,8 @@ pub struct Heap {
     threshold: usize,
     stress: bool,
     gray: Vec<u32>,
+    /// Which slots of struct and enum objects are references, per type.
+    layouts: Layouts,
     pub stats: GcStats,
 }
 
@@ -69,8 +75,15 @@ impl Heap {
             threshold: if stress { 0 } else { MIN_THRESHOLD },
             stress,
             gray: Vec::new(),
+            layouts: Layouts::default(),
             stats: GcStats::default(),
         }
+    }
+
+    /// Installs the reference masks of the program's struct and enum types (before any
+    /// struct or enum object is allocated). Without them every slot is traced.
+    pub fn set_layouts(&mut self, layouts: Layouts) {
+        self.layouts = layouts;
     }
 
     /// Stores `obj` in a free slot and returns its handle.

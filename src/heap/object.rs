@@ -1,7 +1,10 @@
 //! Heap object layouts. A register holding a heap value holds the object's handle (its slot
 //! index in the heap). Objects know which of their fields are references, so the collector
-//! traces them precisely.
+//! traces them precisely: arrays, closures and cells carry flags; struct and enum objects
+//! carry their `TypeId` (and tag), whose reference masks are in `layout::Layouts`.
+//! No object owns another object (children are handles), so freeing never recurses.
 
+use super::layout::Layouts;
 use crate::bytecode::chunk::TypeId;
 
 /// Handle stored in free-list links and "no object" fields.
@@ -44,6 +47,21 @@ pub struct RangeObj {
     pub elem: TypeId,
 }
 
+/// A struct value: its type (an `RtType::Struct`) and its field values in declaration order.
+#[derive(Debug)]
+pub struct StructObj {
+    pub ty: TypeId,
+    pub fields: Box<[u64]>,
+}
+
+/// An enum value: its type (an `RtType::Enum`), variant tag and payload values. Immutable.
+#[derive(Debug)]
+pub struct EnumObj {
+    pub ty: TypeId,
+    pub tag: u16,
+    pub payload: Box<[u64]>,
+}
+
 #[derive(Debug)]
 pub enum Obj {
     /// A free slot: link to the next free slot or `NONE`.
@@ -63,6 +81,8 @@ pub enum Obj {
         message: u64,
         code: u64,
     },
+    Struct(StructObj),
+    Enum(EnumObj),
 }
 
 /// Fixed accounting cost of one object (its slot and mark bit).
@@ -77,12 +97,15 @@ impl Obj {
                 Obj::Buf(v) => v.capacity(),
                 Obj::Array(a) => a.items.capacity() * 8,
                 Obj::Closure(c) => c.caps.len() * 9,
+                Obj::Struct(s) => s.fields.len() * 8,
+                Obj::Enum(e) => e.payload.len() * 8,
                 _ => 0,
             }
     }
 
-    /// Calls `f` with every heap reference this object holds.
-    pub fn for_each_ref(&self, mut f: impl FnMut(u64)) {
+    /// Calls `f` with every heap reference this object holds (`layouts` describes the
+    /// slots of struct and enum objects).
+    pub fn for_each_ref(&self, layouts: &Layouts, mut f: impl FnMut(u64)) {
         match self {
             Obj::Str(StrObj::View { buf, .. }) => f(*buf as u64),
             Obj::Str(StrObj::Concat { left, right, .. }) => {
@@ -102,6 +125,8 @@ impl Obj {
                 f(*message);
                 f(*code);
             }
+            Obj::Struct(s) => layouts.for_each_ref(s.ty, 0, &s.fields, f),
+            Obj::Enum(e) => layouts.for_each_ref(e.ty, e.tag, &e.payload, f),
             _ => {}
         }
     }
@@ -116,6 +141,8 @@ impl Obj {
             Obj::Cell { .. } => "cell",
             Obj::Range(_) => "range",
             Obj::Error { .. } => "error",
+            Obj::Struct(_) => "struct",
+            Obj::Enum(_) => "enum",
         }
     }
 }

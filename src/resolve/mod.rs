@@ -97,6 +97,8 @@ pub struct Resolution {
     pub top_level_calls_main: bool,
     /// Names of the module's structs and enums.
     pub type_names: hashbrown::HashSet<String>,
+    /// Methods and associated functions: (type name, function name) -> function.
+    pub methods: HashMap<(String, String), FnId>,
 }
 
 impl Resolution {
@@ -123,6 +125,10 @@ macro_rules! builtins {
             pub const ALL: &'static [Builtin] = &[$(Builtin::$name,)*];
             pub fn name(self) -> &'static str {
                 match self { $(Builtin::$name => $text,)* }
+            }
+            /// `Some`, `None`, `Ok`, `Err`: prelude enum variants, not functions.
+            pub fn is_variant(self) -> bool {
+                matches!(self.name(), "Some" | "None" | "Ok" | "Err")
             }
             pub fn from_name(name: &str) -> Option<Builtin> {
                 match name { $($text => Some(Builtin::$name),)* _ => None }
@@ -165,6 +171,10 @@ builtins! {
     Replace = "replace",
     Repeat = "repeat",
     Chars = "chars",
+    SomeVariant = "Some",
+    NoneVariant = "None",
+    OkVariant = "Ok",
+    ErrVariant = "Err",
 }
 
 /// Resolve one module. Diagnostics are appended to `diags`.

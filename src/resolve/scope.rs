@@ -209,8 +209,34 @@ impl<'d> Resolver<'d> {
                 }
                 StmtKind::Struct(d) => self.declare_type(&d.name),
                 StmtKind::Enum(d) => self.declare_type(&d.name),
+                StmtKind::Impl(imp) => self.hoist_methods(imp),
                 _ => {}
             }
+        }
+    }
+
+    /// Methods are top-level functions reached through their type: `Type.f` / `value.f`.
+    fn hoist_methods(&mut self, imp: &ImplDecl) {
+        let TypeExprKind::Named { path, .. } = &imp.target.kind else { return };
+        let Some(type_name) = path.last().map(|p| p.name.clone()) else { return };
+        for m in &imp.methods {
+            let key = (type_name.clone(), m.name.name.clone());
+            if let Some(prev) = self.out.methods.get(&key) {
+                let prev_span = self.out.functions[*prev as usize].span;
+                self.diags.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("`{}.{}` is defined twice", type_name, m.name.name),
+                        m.name.span,
+                        "second definition",
+                    )
+                    .with_label(prev_span, "first definition"),
+                );
+                continue;
+            }
+            let id =
+                self.new_function(&format!("{type_name}.{}", m.name.name), FnKind::TopLevel, Some(MODULE_INIT), m.span);
+            self.out.methods.insert(key, id);
         }
     }
 
@@ -228,10 +254,29 @@ impl<'d> Resolver<'d> {
             self.stmt(s);
         }
         for s in stmts {
-            if let StmtKind::Fn(f) = &s.kind {
-                if let Some(id) = self.out.fn_ids.get(&f.span).copied() {
-                    self.function_body(id, f);
+            match &s.kind {
+                StmtKind::Fn(f) => {
+                    if let Some(id) = self.out.fn_ids.get(&f.span).copied() {
+                        self.function_body(id, f);
+                    }
                 }
+                StmtKind::Impl(imp) => {
+                    for m in &imp.methods {
+                        if let Some(id) = self.out.fn_ids.get(&m.span).copied() {
+                            self.function_body(id, m);
+                        }
+                    }
+                }
+                StmtKind::Struct(d) => {
+                    // Defaults are evaluated where a literal omits the field, so they may
+                    // only use module-level names.
+                    for f in &d.fields {
+                        if let Some(e) = &f.default {
+                            self.expr(e);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }

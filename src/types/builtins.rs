@@ -2,6 +2,7 @@
 //! and the prelude built-ins, several of which are overloaded (`len`, `contains`) or
 //! variadic (`print`) and so are typed here rather than by a signature.
 
+use super::adt::{OPTION, RESULT};
 use super::classes::{Class, ClassSet};
 use super::infer::Infer;
 use super::ty::Ty;
@@ -15,9 +16,23 @@ impl<'a> Infer<'a> {
     pub(super) fn call(&mut self, call: &Expr, callee: &Expr, args: &[Expr]) -> Ty {
         if let ExprKind::Name(_) = callee.kind {
             if let Some(Res::Builtin(b)) = self.res.names.get(&callee.id).copied() {
+                match b {
+                    Builtin::SomeVariant => return self.prelude_constructor(call, OPTION, 0, args),
+                    Builtin::OkVariant => return self.prelude_constructor(call, RESULT, 0, args),
+                    Builtin::ErrVariant => return self.prelude_constructor(call, RESULT, 1, args),
+                    Builtin::NoneVariant => {
+                        return self.error(Diagnostic::error(
+                            codes::PAYLOAD_ARITY,
+                            "`None` carries no value",
+                            call.span,
+                            "write `None` without parentheses",
+                        ))
+                    }
+                    _ => {}
+                }
                 self.record_call_target(call.id, CallTarget::Builtin(b));
                 let arg_refs: Vec<&Expr> = args.iter().collect();
-                return self.builtin(b, &arg_refs, call.span);
+                return self.builtin(b, &arg_refs, None, call.span);
             }
         }
         if let ExprKind::Field { base, name } = &callee.kind {
@@ -42,7 +57,7 @@ impl<'a> Infer<'a> {
     }
 
     /// Check a call of a function-typed value with already-inferred arguments.
-    fn apply(&mut self, ft: &Ty, arg_types: &[Ty], args: &[Expr], span: Span, callee_span: Span) -> Ty {
+    pub(super) fn apply(&mut self, ft: &Ty, arg_types: &[Ty], args: &[Expr], span: Span, callee_span: Span) -> Ty {
         match self.table().shallow(ft) {
             Ty::Func(params, ret) => {
                 if params.len() != arg_types.len() {
@@ -97,28 +112,37 @@ impl<'a> Infer<'a> {
         )
     }
 
-    /// `recv.name(args)`: a built-in or top-level function taking the receiver first.
+    /// `recv.name(args)`: a method of the receiver's type, or a built-in or top-level
+    /// function taking the receiver first; `Type.name(args)` for variants and associated
+    /// functions.
     fn method_call(&mut self, call: &Expr, base: &Expr, name: &Ident, args: &[Expr]) -> Option<Ty> {
+        if let Some(adt) = self.type_named(base) {
+            return Some(self.type_call(call, adt, name, args));
+        }
         if let ExprKind::Name(_) = base.kind {
             if matches!(self.res.names.get(&base.id), None | Some(Res::Error)) {
-                return Some(self.not_supported("types and modules as values", base.span));
+                return Some(self.not_supported("modules are", base.span));
             }
+        }
+        let bt = self.expr(base);
+        if let Some(t) = self.adt_method(call, base, &bt, name, args) {
+            return Some(t);
         }
         if let Some(f) = self.top_fn_named(&name.name) {
             let ft = self.function_ref(call.id, f);
             self.record_call_target(call.id, CallTarget::Method(f));
             let mut all: Vec<Expr> = vec![base.clone()];
             all.extend(args.iter().cloned());
-            let arg_types: Vec<Ty> = all.iter().map(|a| self.expr(a)).collect();
+            let mut arg_types = vec![bt];
+            arg_types.extend(args.iter().map(|a| self.expr(a)));
             return Some(self.apply(&ft, &arg_types, &all, call.span, name.span));
         }
-        if let Some(b) = Builtin::from_name(&name.name) {
+        if let Some(b) = Builtin::from_name(&name.name).filter(|b| !b.is_variant()) {
             self.record_call_target(call.id, CallTarget::Builtin(b));
             let mut all: Vec<&Expr> = vec![base];
             all.extend(args.iter());
-            return Some(self.builtin(b, &all, call.span));
+            return Some(self.builtin(b, &all, Some(bt), call.span));
         }
-        let bt = self.expr(base);
         let shown = self.table().display(&bt);
         Some(self.error(Diagnostic::error(
             codes::UNKNOWN_METHOD,
@@ -128,8 +152,11 @@ impl<'a> Infer<'a> {
         )))
     }
 
-    fn builtin(&mut self, b: Builtin, args: &[&Expr], span: Span) -> Ty {
-        let types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
+    /// `first`: the receiver's type when it was already inferred (method-call syntax).
+    fn builtin(&mut self, b: Builtin, args: &[&Expr], first: Option<Ty>, span: Span) -> Ty {
+        let skip = usize::from(first.is_some());
+        let mut types: Vec<Ty> = first.into_iter().collect();
+        types.extend(args.iter().skip(skip).map(|a| self.expr(a)));
         let arity_ok = |min: usize, max: usize| types.len() >= min && types.len() <= max;
         let (min, max) = builtin_arity(b);
         if !arity_ok(min, max) {
@@ -274,6 +301,7 @@ impl<'a> Infer<'a> {
                 self.expect_args(&[Ty::Str], &types, args);
                 Ty::array(Ty::Str)
             }
+            Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => Ty::Unknown,
         }
     }
 
@@ -311,5 +339,6 @@ fn builtin_arity(b: Builtin) -> (usize, usize) {
         Builtin::Push | Builtin::Remove | Builtin::Contains | Builtin::Min | Builtin::Max | Builtin::IsType => (2, 2),
         Builtin::StartsWith | Builtin::EndsWith | Builtin::Split | Builtin::Join | Builtin::Repeat => (2, 2),
         Builtin::Insert | Builtin::AssertEq | Builtin::Replace => (3, 3),
+        Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => (0, usize::MAX),
     }
 }

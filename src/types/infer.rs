@@ -1,11 +1,12 @@
 //! The inference walk over statements and expressions, group by group.
 
+use super::adt::OPTION;
 use super::classes::{default_for, Class, ClassSet};
 use super::scc;
 use super::ty::{Ty, TyTable, UnifyError, VarState};
 use super::{CallTarget, FnSig, Typed};
 use crate::diag::{codes, Diagnostic};
-use crate::resolve::{AssignKind, FnId, FnKind, Res, Resolution, MODULE_INIT};
+use crate::resolve::{AssignKind, Builtin, FnId, FnKind, Res, Resolution, MODULE_INIT};
 use crate::syntax::ast::*;
 use crate::syntax::span::Span;
 use hashbrown::{HashMap, HashSet};
@@ -36,7 +37,7 @@ pub(super) enum BlockValue {
 
 pub(super) struct Infer<'a> {
     pub(super) res: &'a Resolution,
-    diags: &'a mut Vec<Diagnostic>,
+    pub(super) diags: &'a mut Vec<Diagnostic>,
     pub(super) t: Typed,
     pub(super) level: u32,
     fn_ret: Vec<Ty>,
@@ -46,6 +47,8 @@ pub(super) struct Infer<'a> {
     generalized: HashSet<FnId>,
     self_refs: Vec<(NodeId, FnId)>,
     top_fns: HashMap<FnId, &'a FnDecl>,
+    /// The `impl` block of each method.
+    impls: HashMap<FnId, &'a ImplDecl>,
 }
 
 impl<'a> Infer<'a> {
@@ -67,6 +70,7 @@ impl<'a> Infer<'a> {
             generalized: HashSet::new(),
             self_refs: Vec::new(),
             top_fns: HashMap::new(),
+            impls: HashMap::new(),
         }
     }
 
@@ -74,7 +78,16 @@ impl<'a> Infer<'a> {
         self.t
     }
 
+    pub(super) fn push_generic_scope(&mut self, scope: HashMap<String, Ty>) {
+        self.generic_scopes.push(scope);
+    }
+
+    pub(super) fn pop_generic_scope(&mut self) {
+        self.generic_scopes.pop();
+    }
+
     pub fn run(&mut self, module: &'a Module) {
+        self.collect_adts(&module.stmts);
         for (i, b) in self.res.bindings.iter().enumerate() {
             if b.global {
                 self.t.binding_types[i] = self.t.table.fresh(TOP, ClassSet::default());
@@ -86,10 +99,21 @@ impl<'a> Infer<'a> {
             }
         }
         for s in &module.stmts {
-            if let StmtKind::Fn(f) = &s.kind {
-                if let Some(id) = self.res.fn_ids.get(&f.span) {
-                    self.top_fns.insert(*id, f);
+            match &s.kind {
+                StmtKind::Fn(f) => {
+                    if let Some(id) = self.res.fn_ids.get(&f.span) {
+                        self.top_fns.insert(*id, f);
+                    }
                 }
+                StmtKind::Impl(imp) => {
+                    for m in &imp.methods {
+                        if let Some(id) = self.res.fn_ids.get(&m.span) {
+                            self.top_fns.insert(*id, m);
+                            self.impls.insert(*id, imp);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         self.function_groups();
@@ -208,12 +232,24 @@ impl<'a> Infer<'a> {
         let mut decls = Vec::new();
         for f in group {
             if let Some(decl) = self.top_fns.get(f).copied() {
-                // One set of variables for `<T, ...>`, shared by the signature and the body.
-                let scope = self.generic_params(&decl.generics);
-                let declared = decl.generics.iter().filter_map(|g| scope.get(&g.name.name).cloned()).collect();
+                // One set of variables for `<T, ...>`, shared by the signature and the body;
+                // a method also sees its `impl<...>` parameters.
+                let imp = self.impls.get(f).copied();
+                let mut scope = imp.map(|i| self.generic_params(&i.generics)).unwrap_or_default();
+                let own = self.generic_params(&decl.generics);
+                let declared = decl.generics.iter().filter_map(|g| own.get(&g.name.name).cloned()).collect();
+                scope.extend(own);
                 self.generic_scopes.push(scope);
                 let mut sig = self.signature(decl);
                 sig.declared = declared;
+                if let (Some(imp), Some(first)) = (imp, decl.params.first()) {
+                    if first.name.name == "self" && first.ty.is_none() {
+                        let self_ty = self.type_expr(&imp.target);
+                        if let Some(p) = sig.params.first().cloned() {
+                            self.expect(&p, &self_ty, first.span);
+                        }
+                    }
+                }
                 self.t.fn_sigs[*f as usize] = sig;
                 decls.push((*f, decl, self.generic_scopes.pop().unwrap_or_default()));
             }
@@ -522,9 +558,10 @@ impl<'a> Infer<'a> {
                         t.span,
                         "remove the `<...>`",
                     )),
-                    None if is_later_type(&name) || self.res.type_names.contains(&name) => {
-                        self.not_supported(&format!("the type `{name}` (structs, enums, Option, Result, Map)"), t.span)
+                    None if self.t.adt_ids.contains_key(&name) => {
+                        self.adt_type(&name, args, t.span).unwrap_or(Ty::Unknown)
                     }
+                    None if is_later_type(&name) => self.not_supported(&format!("the type `{name}` is"), t.span),
                     None => {
                         let known = ["i32", "i64", "u32", "u64", "f64", "bool", "string", "void", "Error"];
                         let mut d = Diagnostic::error(
@@ -564,6 +601,10 @@ impl<'a> Infer<'a> {
                             return BlockValue::NoValue;
                         }
                         return v;
+                    }
+                    ExprKind::Match { scrutinee, arms } => {
+                        let v = self.match_arms(e, scrutinee, arms, want_value);
+                        return if want_value { v } else { BlockValue::NoValue };
                     }
                     _ => self.expr(e),
                 };
@@ -631,14 +672,10 @@ impl<'a> Infer<'a> {
                 self.block(handler, false);
             }
             StmtKind::Fn(f) => self.nested_fn(f),
-            StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {
-                let what = match &s.kind {
-                    StmtKind::Struct(_) => "structs",
-                    StmtKind::Enum(_) => "enums",
-                    StmtKind::Impl(_) => "`impl` blocks",
-                    _ => "modules (`use`)",
-                };
-                self.not_supported(what, s.span);
+            StmtKind::Struct(d) => self.check_defaults(d),
+            StmtKind::Enum(_) | StmtKind::Impl(_) => {}
+            StmtKind::Use(_) => {
+                self.not_supported("modules (`use`) are", s.span);
             }
         }
         BlockValue::NoValue
@@ -647,7 +684,7 @@ impl<'a> Infer<'a> {
     pub(super) fn not_supported(&mut self, what: &str, span: Span) -> Ty {
         self.error(Diagnostic::error(
             codes::NOT_YET_SUPPORTED,
-            format!("{what} are not supported yet"),
+            format!("{what} not supported yet"),
             span,
             "not implemented in this version of Orus",
         ))
@@ -862,7 +899,7 @@ impl<'a> Infer<'a> {
                     }
                 }
             }
-            ExprKind::Field { base, name } => self.field(base, name),
+            ExprKind::Field { base, name } => self.field(e, base, name),
             ExprKind::Array(items) => {
                 let elem = self.fresh();
                 for it in items {
@@ -916,9 +953,13 @@ impl<'a> Infer<'a> {
                 self.casts.push(CastRecord { from, to: to.clone(), span: e.span });
                 to
             }
-            ExprKind::Match { .. } => self.not_supported("`match` expressions", e.span),
-            ExprKind::Matches { .. } => self.not_supported("`matches` patterns", e.span),
-            ExprKind::StructLit { .. } => self.not_supported("struct literals", e.span),
+            ExprKind::Match { scrutinee, arms } => self.match_expr(e, scrutinee, arms, true),
+            ExprKind::Matches { value, pattern } => {
+                let vt = self.expr(value);
+                self.pattern(pattern, &vt, false);
+                Ty::Bool
+            }
+            ExprKind::StructLit { path, type_args, fields } => self.struct_lit(e, path, type_args, fields),
             ExprKind::Error => Ty::Unknown,
         }
     }
@@ -940,6 +981,7 @@ impl<'a> Infer<'a> {
         match self.res.names.get(&id).copied().unwrap_or(Res::Error) {
             Res::Local(b) | Res::Global(b) => self.t.binding_types[b as usize].clone(),
             Res::Func(f) => self.function_ref(id, f),
+            Res::Builtin(Builtin::NoneVariant) => self.variant_value(id, OPTION, 1, &[]),
             Res::Builtin(b) => self.error(
                 Diagnostic::error(
                     codes::NOT_CALLABLE,
@@ -1073,23 +1115,6 @@ impl<'a> Infer<'a> {
         }
     }
 
-    fn field(&mut self, base: &Expr, name: &Ident) -> Ty {
-        let bt = self.expr(base);
-        match (self.t.table.shallow(&bt), name.name.as_str()) {
-            (Ty::Error, "message" | "code") => Ty::Str,
-            (Ty::Unknown, _) => Ty::Unknown,
-            (other, _) => {
-                let shown = self.t.table.display(&other);
-                self.error(Diagnostic::error(
-                    codes::UNKNOWN_FIELD,
-                    format!("no field `{}` on type `{shown}`", name.name),
-                    name.span,
-                    "unknown field",
-                ))
-            }
-        }
-    }
-
     pub(super) fn record_call_target(&mut self, call: NodeId, target: CallTarget) {
         self.t.call_targets.insert(call, target);
     }
@@ -1101,7 +1126,7 @@ impl<'a> Infer<'a> {
 
 /// Standard types that later issues implement (section 11).
 fn is_later_type(name: &str) -> bool {
-    matches!(name, "Option" | "Result" | "Map")
+    matches!(name, "Map")
 }
 
 fn class_yields_bool(c: Class) -> bool {
@@ -1130,7 +1155,7 @@ fn cast_allowed(from: &Ty, to: &Ty) -> bool {
 }
 
 /// Replace variables per `map` (used to instantiate a generalized signature).
-pub(super) fn substitute(table: &TyTable, t: &Ty, map: &HashMap<u32, Ty>) -> Ty {
+pub(crate) fn substitute(table: &TyTable, t: &Ty, map: &HashMap<u32, Ty>) -> Ty {
     match table.shallow(t) {
         Ty::Var(v) => map.get(&v).cloned().unwrap_or(Ty::Var(v)),
         Ty::Array(e) => Ty::array(substitute(table, &e, map)),
@@ -1138,6 +1163,7 @@ pub(super) fn substitute(table: &TyTable, t: &Ty, map: &HashMap<u32, Ty>) -> Ty 
         Ty::Func(ps, r) => {
             Ty::Func(ps.iter().map(|p| substitute(table, p, map)).collect(), Box::new(substitute(table, &r, map)))
         }
+        Ty::Adt(id, args) => Ty::Adt(id, args.iter().map(|a| substitute(table, a, map)).collect()),
         other => other,
     }
 }

@@ -9,9 +9,12 @@
 //! May import: `syntax`, `resolve`, `diag`. Output: `Typed`, side tables keyed by NodeId,
 //! BindingId and FnId, read by codegen.
 
+pub mod adt;
 mod builtins;
 pub mod classes;
-mod infer;
+mod data;
+pub(crate) mod infer;
+mod patterns;
 mod scc;
 pub mod ty;
 
@@ -40,6 +43,10 @@ pub enum CallTarget {
     /// `recv.f(args)` for a top-level function with the receiver as first argument; its
     /// type arguments are in `Typed::instantiations` under the call's id.
     Method(FnId),
+    /// `Type.f(args)`: an associated function (no receiver); instantiation as for `Method`.
+    Associated(FnId),
+    /// A prelude method of `Option`/`Result` (`unwrap`, `is_some`, `map`, ...), receiver first.
+    EnumMethod(&'static str),
 }
 
 #[derive(Default, Debug)]
@@ -52,6 +59,16 @@ pub struct Typed {
     pub instantiations: HashMap<NodeId, Vec<Ty>>,
     /// Call expressions whose target is a built-in or a method-call sugar.
     pub call_targets: HashMap<NodeId, CallTarget>,
+    /// Struct and enum definitions; `Ty::Adt` ids index this (0 = Option, 1 = Result).
+    pub adts: Vec<adt::AdtDef>,
+    pub adt_ids: HashMap<String, u32>,
+    /// Expressions that construct an enum variant (`Shape.Circle(1.0)`, `None`, `Some(x)`):
+    /// the call or name node, with (adt id, variant tag).
+    pub variants: HashMap<NodeId, (u32, u32)>,
+    /// Struct field accesses: the `Field` node and its slot.
+    pub field_slots: HashMap<NodeId, u32>,
+    /// Bindings introduced by patterns, keyed by the binding's span.
+    pub pattern_tags: HashMap<NodeId, (u32, u32)>,
 }
 
 impl Typed {

@@ -22,6 +22,9 @@ pub enum Ty {
     Array(Box<Ty>),
     Func(Vec<Ty>, Box<Ty>),
     Range(Box<Ty>),
+    /// A struct or enum (user-defined or `Option`/`Result`) with its type arguments;
+    /// the id indexes `Typed::adts`.
+    Adt(u32, Vec<Ty>),
     /// The `Error` type of `catch err`.
     Error,
     /// The type of an expression that already failed to check: unifies with everything.
@@ -59,6 +62,8 @@ pub enum UnifyError {
 #[derive(Clone, Debug, Default)]
 pub struct TyTable {
     vars: Vec<VarState>,
+    /// Names of the struct and enum types, indexed by `Ty::Adt` ids (for messages).
+    pub adt_names: Vec<String>,
 }
 
 impl TyTable {
@@ -97,6 +102,7 @@ impl TyTable {
             Ty::Array(e) => Ty::Array(Box::new(self.zonk(&e))),
             Ty::Range(e) => Ty::Range(Box::new(self.zonk(&e))),
             Ty::Func(ps, r) => Ty::Func(ps.iter().map(|p| self.zonk(p)).collect(), Box::new(self.zonk(&r))),
+            Ty::Adt(id, args) => Ty::Adt(id, args.iter().map(|a| self.zonk(a)).collect()),
             other => other,
         }
     }
@@ -110,6 +116,7 @@ impl TyTable {
                 ps.iter().for_each(|p| self.free_vars(p, out));
                 self.free_vars(&r, out);
             }
+            Ty::Adt(_, args) => args.iter().for_each(|a| self.free_vars(a, out)),
             _ => {}
         }
     }
@@ -157,6 +164,12 @@ impl TyTable {
                     self.unify(x, y)?;
                 }
                 self.unify(r1, r2)
+            }
+            (Ty::Adt(i, xs), Ty::Adt(j, ys)) if i == j && xs.len() == ys.len() => {
+                for (x, y) in xs.iter().zip(ys.iter()) {
+                    self.unify(x, y)?;
+                }
+                Ok(())
             }
             _ if a == b => Ok(()),
             _ => Err(UnifyError::Mismatch),
@@ -281,6 +294,20 @@ impl fmt::Display for DisplayTy<'_> {
             },
             Ty::Array(e) => write!(f, "[{}]", sub(e)),
             Ty::Range(e) => write!(f, "Range<{}>", sub(e)),
+            Ty::Adt(id, args) => {
+                write!(f, "{}", self.table.adt_names.get(*id as usize).map(|s| s.as_str()).unwrap_or("?"))?;
+                if !args.is_empty() {
+                    write!(f, "<")?;
+                    for (i, a) in args.iter().enumerate() {
+                        if i > 0 {
+                            write!(f, ", ")?;
+                        }
+                        write!(f, "{}", sub(a))?;
+                    }
+                    write!(f, ">")?;
+                }
+                Ok(())
+            }
             Ty::Func(ps, r) => {
                 write!(f, "fn(")?;
                 for (i, p) in ps.iter().enumerate() {
@@ -301,8 +328,17 @@ impl fmt::Display for DisplayTy<'_> {
 }
 
 /// Name of a concrete (variable-free) type, as `typeof` reports it.
-pub fn type_name(t: &Ty) -> String {
+pub fn type_name(t: &Ty, adt_names: &[String]) -> String {
+    let type_name = |t: &Ty| type_name(t, adt_names);
     match t {
+        Ty::Adt(id, args) => {
+            let name = adt_names.get(*id as usize).cloned().unwrap_or_default();
+            if args.is_empty() {
+                name
+            } else {
+                format!("{name}<{}>", args.iter().map(type_name).collect::<Vec<_>>().join(", "))
+            }
+        }
         Ty::Array(e) => format!("[{}]", type_name(e)),
         Ty::Range(e) => format!("Range<{}>", type_name(e)),
         Ty::Func(ps, r) => {

@@ -1,6 +1,6 @@
 //! Structural equality (`EqDeep`, `assert_eq`, `contains`) and ordering (`sort`, `min`,
-//! `max`, string comparisons) of values of a known runtime type. Nested values are compared
-//! with an explicit worklist, never by recursion.
+//! `max`, string comparisons) of values of a known runtime type. Nested values (arrays,
+//! structs, enums) are compared with an explicit worklist, never by recursion.
 
 use std::cmp::Ordering;
 
@@ -47,9 +47,65 @@ fn bitwise_eq(t: &RtType) -> bool {
     )
 }
 
-/// Structural equality of `a` and `b` of type `ty` (IEEE for f64, so NaN != NaN).
+/// Container pairs compared before equality starts remembering which pairs it has entered.
+const FREE_EXPANSIONS: usize = 1024;
+
+/// Pairs of containers already being compared. Equality is decided coinductively: a pair
+/// met again (through a cycle) is assumed equal, which is sound for structural equality and
+/// makes comparing cyclic values terminate. Small comparisons never allocate the set.
+#[derive(Default)]
+struct Seen {
+    expanded: usize,
+    pairs: std::collections::HashSet<(u64, u64)>,
+}
+
+impl Seen {
+    /// Whether the pair `(a, b)` must be compared (false: already entered).
+    fn enter(&mut self, a: u64, b: u64) -> bool {
+        if self.expanded < FREE_EXPANSIONS {
+            self.expanded += 1;
+            return true;
+        }
+        self.pairs.insert((a, b))
+    }
+}
+
+/// Compares slot values `xs` and `ys` whose types are `tys`: scalars at once, the rest
+/// queued on `work`. False when a scalar differs or the shapes disagree.
+fn slots(
+    prog: &Program,
+    xs: &[u64],
+    ys: &[u64],
+    tys: impl DoubleEndedIterator<Item = TypeId> + ExactSizeIterator,
+    work: &mut Vec<(u64, u64, TypeId)>,
+) -> HeapResult<bool> {
+    if xs.len() != ys.len() || xs.len() != tys.len() {
+        return Ok(false);
+    }
+    // Reversed, so the worklist compares fields left to right.
+    for ((x, y), ty) in xs.iter().zip(ys).zip(tys).rev() {
+        let t = rt(prog, ty)?;
+        let equal = match t {
+            _ if bitwise_eq(t) => x == y,
+            RtType::F64 => f64::from_bits(*x) == f64::from_bits(*y),
+            _ => {
+                work.push((*x, *y, ty));
+                true
+            }
+        };
+        if !equal {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Structural equality of `a` and `b` of type `ty` (IEEE for f64, so NaN != NaN). Structs
+/// compare field by field in order, enums by tag then payload; the same struct or enum
+/// object is equal to itself. Terminates on cyclic values.
 pub(crate) fn deep_eq(heap: &mut Heap, prog: &Program, a: u64, b: u64, ty: TypeId) -> HeapResult<bool> {
     let mut work = vec![(a, b, ty)];
+    let mut seen = Seen::default();
     while let Some((a, b, ty)) = work.pop() {
         let t = rt(prog, ty)?;
         let equal = match t {
@@ -70,10 +126,26 @@ pub(crate) fn deep_eq(heap: &mut Heap, prog: &Program, a: u64, b: u64, ty: TypeI
                     false
                 } else if bitwise_eq(rt(prog, *elem)?) {
                     x == y
-                } else {
+                } else if seen.enter(a, b) {
                     work.extend(x.iter().zip(y.iter()).map(|(p, q)| (*p, *q, *elem)));
                     true
+                } else {
+                    true
                 }
+            }
+            RtType::Struct { fields, .. } => {
+                a == b || !seen.enter(a, b) || {
+                    let (x, y) = (heap.struct_obj(a)?, heap.struct_obj(b)?);
+                    slots(prog, &x.fields, &y.fields, fields.iter().map(|f| f.1), &mut work)?
+                }
+            }
+            RtType::Enum { variants, .. } => {
+                let (x, y) = (heap.enum_obj(a)?, heap.enum_obj(b)?);
+                a == b
+                    || x.tag == y.tag && {
+                        let payload = variants.get(x.tag as usize).map_or(&[][..], |v| &v.1);
+                        !seen.enter(a, b) || slots(prog, &x.payload, &y.payload, payload.iter().copied(), &mut work)?
+                    }
             }
             _ => a == b,
         };

@@ -1,5 +1,5 @@
-//! The display form of values (language reference section 12 and rule 16.6) and `print`
-//! with `@` templates. Nested arrays are walked with an explicit stack of open arrays.
+//! `value as string` and `print` with `@` templates (language reference section 12); the
+//! display form itself is in `display.rs`.
 
 use std::io::Write;
 
@@ -8,111 +8,8 @@ use crate::diag::codes;
 use crate::heap::{Heap, HeapResult};
 use crate::vm::error::RuntimeError;
 
+pub(crate) use super::display::display;
 use super::interp::rt_type as rt;
-
-/// An array being printed: its elements, the next one to print, their type.
-struct Open {
-    items: Vec<u64>,
-    next: usize,
-    elem: TypeId,
-}
-
-/// Appends the display form of `v` (type `ty`) to `out`; strings unquoted at top level.
-pub(crate) fn display(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId, out: &mut Vec<u8>) -> HeapResult<()> {
-    let mut open = Vec::new();
-    display_one(heap, prog, v, ty, false, &mut open, out)?;
-    while let Some(top) = open.last_mut() {
-        let Some(&item) = top.items.get(top.next) else {
-            out.push(b']');
-            open.pop();
-            continue;
-        };
-        if top.next > 0 {
-            out.extend_from_slice(b", ");
-        }
-        top.next += 1;
-        let elem = top.elem;
-        display_one(heap, prog, item, elem, true, &mut open, out)?;
-    }
-    Ok(())
-}
-
-/// Writes one value; an array is opened (pushed on `open`) instead of written whole.
-fn display_one(
-    heap: &mut Heap,
-    prog: &Program,
-    v: u64,
-    ty: TypeId,
-    quoted: bool,
-    open: &mut Vec<Open>,
-    out: &mut Vec<u8>,
-) -> HeapResult<()> {
-    let _ = match rt(prog, ty)? {
-        RtType::Void => write!(out, "()"),
-        RtType::Bool => write!(out, "{}", v != 0),
-        RtType::I32 | RtType::I64 => write!(out, "{}", v as i64),
-        RtType::U32 | RtType::U64 => write!(out, "{v}"),
-        RtType::F64 => write!(out, "{}", f64::from_bits(v)),
-        RtType::Str => {
-            let bytes = heap.str_bytes(v)?;
-            if quoted {
-                escape(bytes, out);
-            } else {
-                out.extend_from_slice(bytes);
-            }
-            Ok(())
-        }
-        RtType::Array(elem) => {
-            let items = heap.array(v)?.items.clone();
-            out.push(b'[');
-            open.push(Open { items, next: 0, elem: *elem });
-            Ok(())
-        }
-        RtType::Func { .. } => {
-            let f = heap.closure(v)?.func;
-            let name = prog.functions.get(f as usize).map_or("?", |f| f.name.as_str());
-            write!(out, "<fn {name}>")
-        }
-        RtType::Range(elem) => {
-            let r = heap.range(v)?;
-            let signed = matches!(rt(prog, *elem)?, RtType::I32 | RtType::I64);
-            let int = |x: u64| if signed { (x as i64).to_string() } else { x.to_string() };
-            let dots = if r.inclusive { "..=" } else { ".." };
-            let _ = write!(out, "{}{dots}{}", int(r.start), int(r.end));
-            if r.step != 1 {
-                let _ = write!(out, "..{}", int(r.step));
-            }
-            Ok(())
-        }
-        RtType::Error => {
-            let (message, _) = heap.error(v)?;
-            out.extend_from_slice(b"Error: ");
-            out.extend_from_slice(heap.str_bytes(message)?);
-            Ok(())
-        }
-    };
-    Ok(())
-}
-
-/// A string as written inside a container: quoted, with escapes.
-fn escape(bytes: &[u8], out: &mut Vec<u8>) {
-    out.push(b'"');
-    for &b in bytes {
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0 => out.extend_from_slice(b"\\0"),
-            c if c < 0x20 || c == 0x7f => {
-                let _ = write!(out, "\\u{{{c:x}}}");
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(b'"');
-}
 
 /// `value as string`: a new string with the display form (a string is returned as is).
 pub(crate) fn to_string(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId) -> HeapResult<u64> {
@@ -243,12 +140,5 @@ mod tests {
         assert_eq!(parse_spec(b".2"), (Spec::Display, 0));
         assert_eq!(parse_spec(b""), (Spec::Display, 0));
         assert_eq!(parse_spec(b".1234f"), (Spec::Display, 0));
-    }
-
-    #[test]
-    fn escapes() {
-        let mut out = Vec::new();
-        escape(b"a\n\"\\\x01", &mut out);
-        assert_eq!(out, b"\"a\\n\\\"\\\\\\u{1}\"");
     }
 }

@@ -20,7 +20,7 @@ use crate::bytecode::chunk::{CaptureSource, Constant, Program, RtType, TypeId};
 use crate::bytecode::native::Native;
 use crate::bytecode::op::{Instr, Op};
 use crate::diag::codes;
-use crate::heap::{ClosureObj, GcStats, Heap, Obj, RangeObj};
+use crate::heap::{ClosureObj, GcStats, Heap, Layouts, Obj, RangeObj};
 
 /// Registers addressable from one frame: 256 plus slack so `A + 3` (ranges of four) is
 /// always inside the window.
@@ -66,8 +66,11 @@ pub(crate) struct Vm<'a> {
     pub konst: Vec<u64>,
     /// The 256 one-byte strings, shared by every `s[i]`.
     pub byte_strs: Vec<u64>,
-    /// Always-live objects: string constants, byte strings, the args array.
+    /// Always-live objects: string constants, byte strings, the args array, unit variants.
     pub pinned: Vec<u64>,
+    /// The shared object of each payload-free enum variant, indexed by `TypeId` then tag
+    /// (`None` for other variants and types). Enum objects are immutable, so one suffices.
+    pub unit_variants: Vec<Box<[Option<u64>]>>,
     pub root_buf: Vec<u64>,
     pub started: Instant,
 }
@@ -93,12 +96,14 @@ fn jump(pc: usize, offset: isize) -> usize {
 
 impl<'a> Vm<'a> {
     pub fn new(prog: &'a Program, config: &VmConfig, input: &'a mut dyn BufRead, out: &'a mut dyn Write) -> Vm<'a> {
+        let mut heap = Heap::new(config.gc_stress);
+        heap.set_layouts(Layouts::new(&prog.types));
         Vm {
             prog,
             max_depth: config.max_call_depth.max(1),
             input,
             out,
-            heap: Heap::new(config.gc_stress),
+            heap,
             regs: vec![0; 4 * WINDOW],
             frames: Vec::new(),
             handlers: Vec::new(),
@@ -108,6 +113,7 @@ impl<'a> Vm<'a> {
             konst: Vec::with_capacity(prog.constants.len()),
             byte_strs: Vec::with_capacity(256),
             pinned: Vec::new(),
+            unit_variants: Vec::new(),
             root_buf: Vec::new(),
             started: Instant::now(),
         }
@@ -139,6 +145,7 @@ impl<'a> Vm<'a> {
             self.byte_strs.push(h);
             self.pinned.push(h);
         }
+        self.alloc_unit_variants();
         let items = args.iter().map(|a| self.heap.alloc_str(a.as_bytes())).collect();
         let argv = self.heap.alloc_array(items, true);
         self.pinned.push(argv);
@@ -518,6 +525,24 @@ impl<'a> Vm<'a> {
                         r[a] = if c == 0 { message } else { code };
                     }
 
+                    // ---- structs and enums ----
+                    Op::NewStruct => {
+                        let ty = extra!() as TypeId;
+                        let Some(fields) = r.get(b..b + c) else { break internal("struct registers") };
+                        r[a] = self.heap.alloc_struct(ty, fields.into());
+                        gc!();
+                    }
+                    Op::GetField => r[a] = tri!(self.heap.slot(r[b], c)),
+                    Op::SetField => tri!(self.heap.set_field(r[a], b, r[c])),
+                    Op::NewEnum => {
+                        let w = extra!();
+                        let Some(payload) = r.get(b..b + c) else { break internal("enum registers") };
+                        let h = new_enum(&mut self.heap, &self.unit_variants, w as TypeId, (w >> 16) as u16, payload);
+                        r[a] = h;
+                        gc!();
+                    }
+                    Op::EnumTag => r[a] = tri!(self.heap.enum_tag(r[b])) as u64,
+
                     // ---- output ----
                     Op::Print => {
                         let sig = extra!() as usize;
@@ -534,6 +559,24 @@ impl<'a> Vm<'a> {
                 top.pc = ipc as u32;
             }
             return Err(err);
+        }
+    }
+
+    /// Allocates and pins one object per payload-free enum variant of the program.
+    fn alloc_unit_variants(&mut self) {
+        for (ty, t) in self.prog.types.iter().enumerate() {
+            let units = match t {
+                RtType::Enum { variants, .. } => variants
+                    .iter()
+                    .enumerate()
+                    .map(|(tag, (_, payload))| {
+                        payload.is_empty().then(|| self.heap.alloc_enum(ty as TypeId, tag as u16, Box::new([])))
+                    })
+                    .collect(),
+                _ => Box::default(),
+            };
+            self.pinned.extend(units.iter().flatten());
+            self.unit_variants.push(units);
         }
     }
 
@@ -556,6 +599,17 @@ fn str_slice(heap: &mut Heap, byte_strs: &[u64], s: u64, lo: u64, hi: u64) -> Re
     }
     let part = part.to_vec();
     Ok(heap.alloc_string(part))
+}
+
+/// `NewEnum` of variant `tag` of enum type `ty`: the shared unit object when there is no
+/// payload, else a new object.
+fn new_enum(heap: &mut Heap, units: &[Box<[Option<u64>]>], ty: TypeId, tag: u16, payload: &[u64]) -> u64 {
+    if payload.is_empty() {
+        if let Some(h) = units.get(ty as usize).and_then(|u| u.get(tag as usize)).copied().flatten() {
+            return h;
+        }
+    }
+    heap.alloc_enum(ty, tag, payload.into())
 }
 
 /// Builds a closure of function `f` from the running frame's registers and closure.

@@ -3,10 +3,12 @@
 //!
 //! Layout: `interp.rs` (state and the dispatch loop), `frames.rs` (calls, returns, errors,
 //! unwinding, traces), `roots.rs` (collection at safepoints), `arith.rs` (checked
-//! arithmetic, shifts, casts, loops), `format.rs` (display and `print`), `equality.rs`
+//! arithmetic, shifts, casts, loops), `display.rs` (the display form of values),
+//! `format.rs` (`as string` and `print` templates), `equality.rs`
 //! (deep equality and ordering), `natives.rs` (built-in functions).
 
 mod arith;
+mod display;
 mod equality;
 pub mod error;
 mod format;

@@ -4,10 +4,14 @@
 //! .sig str i32            print signature 0 (types by name, see TYPES)
 //! .const "text"           constant 0 (also: integers, floats like 1.5f)
 //! .global name ref        a global (ref: holds a heap reference)
+//! .struct Point x:i32 y:i32            a struct type named `Point` (types may be declared
+//! .enum Option<str> Some(str) None     later in the text); displayed without `<...>`
+//! .array Point                         the type `[Point]`
 //! .fn name params=1 regs=4 caps=R1*,C0     (R: register source, C: capture, *: reference)
 //! top:                    a label
 //!   AddI32 0 1 2          operands in field order; jumps name a label
-//!   CallK 0 1 fib         the extra word last (function / type / native[:type] / number)
+//!   CallK 0 1 fib         the extra word last (function / type / native[:type] / number /
+//!                         Enum.Variant for `NewEnum`)
 //!   Concat 1 1 2 !1       `!regs`: the safepoint's reference registers (default: none)
 //! ```
 //! The entry function is `main` if present, else the first. Each instruction's source line
@@ -42,8 +46,63 @@ pub const TYPES: &[(&str, RtType)] = &[
     ("[[str]]", RtType::Array(9)),
 ];
 
-pub fn ty(name: &str) -> u16 {
-    TYPES.iter().position(|(n, _)| *n == name).unwrap_or_else(|| panic!("unknown type {name}")) as u16
+/// The index of type `name` in the program's type table, whose names are `names`.
+pub fn ty(names: &[String], name: &str) -> u16 {
+    names.iter().position(|n| n == name).unwrap_or_else(|| panic!("unknown type {name}")) as u16
+}
+
+/// Adds the types declared by `.struct`, `.enum` and `.array` lines to `prog.types`;
+/// returns the names of all types.
+fn declare_types(src: &str, prog: &mut Program) -> Vec<String> {
+    let mut names: Vec<String> = TYPES.iter().map(|(n, _)| n.to_string()).collect();
+    let decls: Vec<Vec<&str>> = src
+        .lines()
+        .map(|l| l.split(';').next().unwrap_or("").split_whitespace().collect::<Vec<_>>())
+        .filter(|t| matches!(t.first(), Some(&(".struct" | ".enum" | ".array"))))
+        .collect();
+    for d in &decls {
+        names.push(if d[0] == ".array" { format!("[{}]", d[1]) } else { d[1].to_string() });
+    }
+    for d in &decls {
+        let display = d[1].split('<').next().unwrap_or("").to_string();
+        let t = match d[0] {
+            ".array" => RtType::Array(ty(&names, d[1])),
+            ".struct" => RtType::Struct {
+                name: display,
+                fields: d[2..]
+                    .iter()
+                    .map(|f| {
+                        let (n, t) = f.split_once(':').expect("field:type");
+                        (n.to_string(), ty(&names, t))
+                    })
+                    .collect(),
+            },
+            _ => RtType::Enum {
+                name: display,
+                variants: d[2..]
+                    .iter()
+                    .map(|v| match v.split_once('(') {
+                        Some((n, ps)) => {
+                            let ps = ps.strip_suffix(')').expect("`)`");
+                            (n.to_string(), ps.split(',').map(|p| ty(&names, p)).collect())
+                        }
+                        None => (v.to_string(), vec![]),
+                    })
+                    .collect(),
+            },
+        };
+        prog.types.push(t);
+    }
+    names
+}
+
+/// The extra word of `NewEnum` for `Enum.Variant`.
+fn variant(names: &[String], prog: &Program, t: &str) -> u32 {
+    let (e, v) = t.rsplit_once('.').expect("Enum.Variant");
+    let id = ty(names, e);
+    let Some(RtType::Enum { variants, .. }) = prog.types.get(id as usize) else { panic!("{e} is not an enum") };
+    let tag = variants.iter().position(|(n, _)| n == v).unwrap_or_else(|| panic!("no variant {t}"));
+    id as u32 | (tag as u32) << 16
 }
 
 fn num(tok: &str) -> i64 {
@@ -64,6 +123,7 @@ pub fn assemble(src: &str) -> Program {
         files: vec!["test.orus".into()],
         ..Default::default()
     };
+    let names = declare_types(src, &mut prog);
     let fn_names: Vec<String> = src
         .lines()
         .filter_map(|l| l.trim().strip_prefix(".fn "))
@@ -78,7 +138,8 @@ pub fn assemble(src: &str) -> Program {
         }
         let toks: Vec<&str> = line.split_whitespace().collect();
         match toks[0] {
-            ".sig" => prog.print_sigs.push(toks[1..].iter().map(|t| ty(t)).collect()),
+            ".sig" => prog.print_sigs.push(toks[1..].iter().map(|t| ty(&names, t)).collect()),
+            ".struct" | ".enum" | ".array" => {}
             ".const" => prog.constants.push(constant(line[6..].trim())),
             ".global" => prog.globals.push(Global { name: toks[1].into(), is_ref: toks.get(2) == Some(&"ref") }),
             ".fn" => {
@@ -91,7 +152,10 @@ pub fn assemble(src: &str) -> Program {
                 let a = cur.as_mut().expect("label outside fn");
                 a.labels.insert(t.trim_end_matches(':').into(), a.f.code.len());
             }
-            _ => instr(cur.as_mut().expect("instruction outside fn"), &toks, lineno as u32 + 1, &prog, &find_fn),
+            _ => {
+                let a = cur.as_mut().expect("instruction outside fn");
+                instr(a, &toks, lineno as u32 + 1, &prog, &names, &find_fn)
+            }
         }
     }
     if let Some(done) = cur.take() {
@@ -140,7 +204,7 @@ fn start_fn(toks: &[&str]) -> FnAsm {
     FnAsm { f, labels: HashMap::new(), fixups: Vec::new() }
 }
 
-fn instr(a: &mut FnAsm, toks: &[&str], line: u32, prog: &Program, find_fn: &dyn Fn(&str) -> u32) {
+fn instr(a: &mut FnAsm, toks: &[&str], line: u32, prog: &Program, names: &[String], find_fn: &dyn Fn(&str) -> u32) {
     let op = *Op::ALL.iter().find(|o| o.name() == toks[0]).unwrap_or_else(|| panic!("unknown op {}", toks[0]));
     let mut refs = None;
     let mut ops: Vec<&str> = Vec::new();
@@ -196,11 +260,12 @@ fn instr(a: &mut FnAsm, toks: &[&str], line: u32, prog: &Program, find_fn: &dyn 
         let t = next();
         let w = match extra(op) {
             Extra::Func => find_fn(t),
-            Extra::Type => ty(t) as u32,
+            Extra::Type => ty(names, t) as u32,
+            Extra::Variant => variant(names, prog, t),
             Extra::Native => {
                 let (name, targ) = t.split_once(':').unwrap_or((t, "void"));
                 let n = Native::ALL.iter().position(|n| n.name() == name).expect("native");
-                n as u32 | (ty(targ) as u32) << 16
+                n as u32 | (ty(names, targ) as u32) << 16
             }
             _ => num(t) as u32,
         };
