@@ -151,14 +151,13 @@ fn check_types(program: &Program) -> Result<(), String> {
         let valid = match t {
             RtType::Array(e) | RtType::Range(e) => ok(e),
             RtType::Func { params, ret } => params.iter().all(ok) && ok(ret),
-            RtType::Struct { fields, .. } => fields.len() <= 256 && fields.iter().all(|f| ok(&f.1)),
-            RtType::Enum { variants, .. } => {
-                variants.len() <= 1 << 16 && variants.iter().all(|v| v.1.len() <= 256 && v.1.iter().all(ok))
-            }
+            RtType::Struct { fields, .. } => fields.iter().all(|f| ok(&f.1)),
+            // Tags are 16 bits in `NewEnum`.
+            RtType::Enum { variants, .. } => variants.len() <= 1 << 16 && variants.iter().all(|v| v.1.iter().all(ok)),
             _ => true,
         };
         if !valid {
-            return Err(format!("type {i} refers to a type out of range (or has too many slots)"));
+            return Err(format!("type {i} refers to a type out of range (or has too many variants)"));
         }
     }
     Ok(())

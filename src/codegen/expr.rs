@@ -25,6 +25,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         r
     }
 
+    fn is_plain_local(&self, e: &Expr) -> bool {
+        matches!(e.kind, ExprKind::Name(_))
+            && matches!(self.g.res.names.get(&e.id), Some(Res::Local(b)) if matches!(self.place(*b), Place::Reg(_)))
+    }
+
     /// Evaluate `e` for its effects only.
     pub fn expr_discard(&mut self, e: &Expr) {
         let mark = self.mark();
@@ -78,7 +83,16 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             ExprKind::Binary { op: BinOp::Or, lhs, rhs } => self.short_circuit(lhs, rhs, dst, Op::JmpIf),
             ExprKind::Binary { op, lhs, rhs } => {
                 let operand_ty = self.node_type(lhs.id);
-                let l = self.expr_reg(lhs);
+                // Evaluating the left operand straight into `dst` keeps long chains
+                // (`a + b + c + ...`) at two registers; only when the register kinds agree,
+                // so the collector's view of `dst` stays right.
+                let into_dst = self.g.is_ref(&operand_ty) == self.g.is_ref(&t) && !self.is_plain_local(lhs);
+                let l = if into_dst {
+                    self.expr_into(lhs, dst);
+                    dst
+                } else {
+                    self.expr_reg(lhs)
+                };
                 let r = self.expr_reg(rhs);
                 self.binary_op(*op, &operand_ty, dst, l, r);
             }

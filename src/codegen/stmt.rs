@@ -42,13 +42,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     pub fn entry_body(&mut self, module: &Module) {
         self.set_params(1);
         let args = self.alloc(true);
-        for s in &module.stmts {
-            if let StmtKind::Const { name, value, .. } = &s.kind {
-                self.set_line(s.span);
-                if let Some(b) = self.g.res.decl(name) {
-                    self.store_new(b, value);
-                }
-            }
+        for (b, value, span) in self.constants_in_dependency_order(module) {
+            self.set_line(span);
+            self.store_new(b, value);
         }
         for s in &module.stmts {
             if !matches!(s.kind, StmtKind::Const { .. } | StmtKind::Fn(_)) {
@@ -56,6 +52,59 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             }
         }
         self.call_main(args);
+    }
+
+    /// Constants are hoisted, so one may use another declared below it: initialize them
+    /// dependencies first (a cycle is left in source order and fails with E0008).
+    fn constants_in_dependency_order<'m>(&self, module: &'m Module) -> Vec<(u32, &'m Expr, crate::syntax::span::Span)> {
+        let consts: Vec<(u32, &Expr, crate::syntax::span::Span)> = module
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Const { name, value, .. } => self.g.res.decl(name).map(|b| (b, value, s.span)),
+                _ => None,
+            })
+            .collect();
+        let deps: Vec<Vec<usize>> = consts
+            .iter()
+            .map(|(_, value, _)| {
+                let mut out = Vec::new();
+                crate::syntax::visit::each_expr(value, &mut |e: &Expr| {
+                    if let Some(Res::Global(g)) = self.g.res.names.get(&e.id) {
+                        if let Some(i) = consts.iter().position(|(b, _, _)| b == g) {
+                            out.push(i);
+                        }
+                    }
+                });
+                out
+            })
+            .collect();
+        let mut state = vec![0u8; consts.len()]; // 0 new, 1 in progress, 2 done
+        let mut order = Vec::new();
+        for root in 0..consts.len() {
+            let mut stack = vec![(root, 0usize)];
+            while let Some((n, i)) = stack.pop() {
+                if i == 0 {
+                    if state[n] != 0 {
+                        continue;
+                    }
+                    state[n] = 1;
+                }
+                match deps[n].get(i) {
+                    Some(&d) => {
+                        stack.push((n, i + 1));
+                        if state[d] == 0 {
+                            stack.push((d, 0));
+                        }
+                    }
+                    None => {
+                        state[n] = 2;
+                        order.push(n);
+                    }
+                }
+            }
+        }
+        order.into_iter().map(|i| consts[i]).collect()
     }
 
     fn call_main(&mut self, args: Reg) {
@@ -88,6 +137,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     pub fn block(&mut self, b: &Block) {
         let mark = self.mark();
+        self.predeclare_nested_fns(&b.stmts);
         for s in &b.stmts {
             self.stmt(s);
         }
@@ -97,6 +147,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     /// A block whose last statement's value goes to `dst`.
     pub fn block_value(&mut self, b: &Block, dst: Reg) {
         let mark = self.mark();
+        self.predeclare_nested_fns(&b.stmts);
         let n = b.stmts.len();
         for (i, s) in b.stmts.iter().enumerate() {
             if i + 1 == n {
@@ -431,23 +482,24 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         self.pop_loop(cont);
     }
 
+    /// The value is computed before leaving any `try`, so errors raised while computing it
+    /// are still caught by the enclosing handlers.
     fn return_stmt(&mut self, value: Option<&Expr>) {
+        let result = match value {
+            Some(v) if self.node_type(v.id) != Ty::Void => Some(self.expr_reg(v)),
+            Some(v) => {
+                self.expr_discard(v);
+                None
+            }
+            None => None,
+        };
         for _ in 0..self.try_depth {
             self.abc(Op::TryEnd, 0, 0, 0);
         }
-        match value {
-            Some(v) if self.node_type(v.id) != Ty::Void => {
-                let r = self.expr_reg(v);
-                self.abc(Op::Ret, r, 0, 0);
-            }
-            Some(v) => {
-                self.expr_discard(v);
-                self.abc(Op::Ret0, 0, 0, 0);
-            }
-            None => {
-                self.abc(Op::Ret0, 0, 0, 0);
-            }
-        }
+        match result {
+            Some(r) => self.abc(Op::Ret, r, 0, 0),
+            None => self.abc(Op::Ret0, 0, 0, 0),
+        };
     }
 
     fn try_stmt(&mut self, body: &Block, err: Option<&Ident>, handler: &Block) {
@@ -467,29 +519,42 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         self.patch_to_here(skip);
     }
 
+    /// Cells for the block's captured nested functions exist before any of their closures
+    /// is created, so hoisted functions can capture each other.
+    fn predeclare_nested_fns(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            let StmtKind::Fn(f) = &s.kind else { continue };
+            let Some(id) = self.g.res.fn_ids.get(&f.span).copied() else { continue };
+            let FnKind::Nested { binding } = self.g.res.function(id).kind else { continue };
+            if self.g.res.binding(binding).boxed {
+                let cell = self.alloc(true);
+                let nil = self.alloc(false);
+                self.load_int(nil, 0);
+                self.abc(Op::NewCell, cell, nil, 1);
+                self.free_to(cell as usize + 1);
+                self.locals.insert(binding, cell);
+            }
+        }
+    }
+
     /// A nested `fn` declaration: a closure bound to a local. Returns true when a register
     /// was kept for it.
     fn nested_fn(&mut self, f: &FnDecl) -> bool {
         let Some(id) = self.g.res.fn_ids.get(&f.span).copied() else { return false };
         let FnKind::Nested { binding } = self.g.res.function(id).kind else { return false };
-        let boxed = self.g.res.binding(binding).boxed;
-        if boxed {
-            let cell = self.alloc(true);
-            let nil = self.alloc(false);
-            self.load_int(nil, 0);
-            self.abc(Op::NewCell, cell, nil, 1);
-            self.free_to(cell as usize + 1);
-            self.locals.insert(binding, cell);
+        if let (true, Some(cell)) = (self.g.res.binding(binding).boxed, self.locals.get(&binding).copied()) {
+            let mark = self.mark();
             let tmp = self.alloc(true);
             self.closure(id, f, tmp);
             self.abc(Op::SetCell, cell, tmp, 0);
-            self.free_to(cell as usize + 1);
+            self.free_to(mark);
+            false
         } else {
             let r = self.alloc(true);
             self.closure(id, f, r);
             self.locals.insert(binding, r);
+            true
         }
-        true
     }
 
     /// Compile function `id` (a nested fn or lambda) and put a closure of it in `dst`.

@@ -1,4 +1,5 @@
-//! Heap unit tests: allocation and reuse, collection of unreachable objects, ropes.
+//! Heap unit tests: allocation and reuse, collection of unreachable objects, ropes, and
+//! precise tracing of struct and enum objects (including a million-node list).
 
 use super::object::{Obj, StrObj};
 use super::Heap;
@@ -92,4 +93,67 @@ fn views_survive_collection() {
     heap.collect(&[s]);
     assert_eq!(text(&mut heap, s), "z".repeat(20_100));
     assert_eq!(heap.live_objects(), 2, "the view and its buffer");
+}
+
+/// Types for the struct/enum tests: `Node { v: i32, next: Option<Node> }`.
+fn list_types() -> Vec<crate::bytecode::chunk::RtType> {
+    use crate::bytecode::chunk::RtType;
+    vec![
+        RtType::I32,
+        RtType::Str,
+        RtType::Struct { name: "Node".into(), fields: vec![("v".into(), 0), ("next".into(), 3)] },
+        RtType::Enum { name: "Option".into(), variants: vec![("Some".into(), vec![2]), ("None".into(), vec![])] },
+        RtType::Struct { name: "Named".into(), fields: vec![("id".into(), 0), ("name".into(), 1)] },
+    ]
+}
+
+#[test]
+fn struct_slots_are_traced_by_their_types() {
+    let mut heap = Heap::new(false);
+    heap.set_layouts(super::Layouts::new(&list_types()));
+    let name = heap.alloc_str(b"name");
+    let decoy = heap.alloc_str(b"decoy");
+    // `id` is an i32 that happens to equal a live handle: it must not retain it.
+    let s = heap.alloc_struct(4, vec![decoy, name].into());
+    let none = heap.alloc_enum(3, 1, Box::new([]));
+    let node = heap.alloc_struct(2, vec![name, none].into());
+    let some = heap.alloc_enum(3, 0, vec![node].into());
+    heap.collect(&[s, some]);
+    assert!(heap.get(decoy).is_none(), "a scalar field was traced");
+    assert!(heap.get(name).is_some() && heap.get(none).is_some() && heap.get(node).is_some());
+    assert_eq!(heap.slot(some, 0).unwrap(), node);
+    assert_eq!(heap.slot(s, 1).unwrap(), name);
+    assert!(heap.slot(s, 2).is_err() && heap.slot(name, 0).is_err());
+    heap.set_field(node, 0, 7).unwrap();
+    assert_eq!(heap.slot(node, 0).unwrap(), 7);
+    assert!(heap.set_field(some, 0, 1).is_err(), "enums are immutable");
+    assert_eq!((heap.enum_tag(some).unwrap(), heap.enum_tag(none).unwrap()), (0, 1));
+    let before = heap.stats.allocated_bytes;
+    heap.alloc_struct(4, vec![1, name].into());
+    assert_eq!(heap.stats.allocated_bytes - before, (super::object::SLOT_BYTES + 16) as u64);
+}
+
+#[test]
+fn million_node_list_is_marked_and_freed_without_recursion() {
+    let mut heap = Heap::new(false);
+    heap.set_layouts(super::Layouts::new(&list_types()));
+    let mut list = heap.alloc_enum(3, 1, Box::new([]));
+    for i in 0..1_000_000u64 {
+        let node = heap.alloc_struct(2, vec![i, list].into());
+        list = heap.alloc_enum(3, 0, vec![node].into());
+    }
+    heap.collect(&[list]);
+    assert_eq!(heap.live_objects(), 2_000_001);
+    let mut n = 0;
+    let mut cur = list;
+    while heap.enum_tag(cur).unwrap() == 0 {
+        let node = heap.slot(cur, 0).unwrap();
+        assert_eq!(heap.slot(node, 0).unwrap(), 999_999 - n);
+        cur = heap.slot(node, 1).unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 1_000_000);
+    heap.collect(&[]);
+    assert_eq!(heap.live_objects(), 0);
+    assert_eq!(heap.stats.freed_objects, 2_000_001);
 }

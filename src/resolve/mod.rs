@@ -46,6 +46,8 @@ pub struct BindingInfo {
     pub global: bool,
     /// Captured by a closure and shared through a heap cell.
     pub boxed: bool,
+    /// Bound to a nested `fn` (hoisted within its block, so captured before assignment).
+    pub nested_fn: bool,
     pub span: Span,
 }
 

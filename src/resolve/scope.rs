@@ -33,12 +33,21 @@ pub struct Resolver<'d> {
     scopes: Vec<Scope>,
     fn_stack: Vec<FnId>,
     loops: Vec<LoopCtx>,
+    /// Bodies of module-level lambdas, resolved once every module-level name is known.
+    deferred: Vec<(FnId, FnDecl)>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
 impl<'d> Resolver<'d> {
     pub fn new(diags: &'d mut Vec<Diagnostic>) -> Resolver<'d> {
-        Resolver { out: Resolution::default(), scopes: Vec::new(), fn_stack: Vec::new(), loops: Vec::new(), diags }
+        Resolver {
+            out: Resolution::default(),
+            scopes: Vec::new(),
+            fn_stack: Vec::new(),
+            loops: Vec::new(),
+            deferred: Vec::new(),
+            diags,
+        }
     }
 
     pub fn finish(self) -> Resolution {
@@ -94,6 +103,7 @@ impl<'d> Resolver<'d> {
             owner: self.current_fn(),
             global,
             boxed: false,
+            nested_fn: false,
             span: name.span,
         });
         self.out.decls.insert(name.span, id);
@@ -148,7 +158,7 @@ impl<'d> Resolver<'d> {
     /// Record that every function between the current one and `owner` captures `b`.
     fn capture(&mut self, b: BindingId, owner: FnId) {
         let info = &mut self.out.bindings[b as usize];
-        if info.mutable || info.constant {
+        if info.mutable || info.constant || info.nested_fn {
             info.boxed = true;
         }
         for f in self.fn_stack.iter().rev() {
@@ -253,6 +263,9 @@ impl<'d> Resolver<'d> {
         for s in stmts {
             self.stmt(s);
         }
+        for (id, f) in std::mem::take(&mut self.deferred) {
+            self.function_body(id, &f);
+        }
         for s in stmts {
             match &s.kind {
                 StmtKind::Fn(f) => {
@@ -281,6 +294,18 @@ impl<'d> Resolver<'d> {
         }
     }
 
+    /// Nested `fn`s are visible in their whole block, so they can call each other.
+    fn hoist_nested_fns(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            if let StmtKind::Fn(f) = &s.kind {
+                let b = self.declare(&f.name, false, false);
+                self.out.bindings[b as usize].nested_fn = true;
+                let parent = self.current_fn();
+                self.new_function(&f.name.name, FnKind::Nested { binding: b }, Some(parent), f.span);
+            }
+        }
+    }
+
     fn function_body(&mut self, id: FnId, f: &FnDecl) {
         let saved_loops = std::mem::take(&mut self.loops);
         self.push_scope(ScopeKind::Function(id));
@@ -298,6 +323,7 @@ impl<'d> Resolver<'d> {
 
     fn block(&mut self, b: &Block) {
         self.push_scope(ScopeKind::Block);
+        self.hoist_nested_fns(&b.stmts);
         for s in &b.stmts {
             self.stmt(s);
         }
@@ -360,17 +386,10 @@ impl<'d> Resolver<'d> {
                 self.pop_scope();
             }
             StmtKind::Fn(f) => {
-                if self.at_module_level() {
-                    return; // resolved after the top-level statements
-                }
-                let b = self.declare(&f.name, false, false);
-                let parent = self.current_fn();
-                let id = self.new_function(&f.name.name, FnKind::Nested { binding: b }, Some(parent), f.span);
-                self.function_body(id, f);
-                // A nested function that refers to itself captures its own binding before
-                // the binding is assigned, so it needs a cell.
-                if self.out.functions[id as usize].captures.contains(&b) {
-                    self.out.bindings[b as usize].boxed = true;
+                // Top-level functions are resolved after the top-level statements; nested
+                // ones were declared when their block was entered.
+                if let (false, Some(id)) = (self.at_module_level(), self.out.fn_ids.get(&f.span).copied()) {
+                    self.function_body(id, f);
                 }
             }
             StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}
@@ -564,7 +583,13 @@ impl<'d> Resolver<'d> {
             ExprKind::Lambda(f) => {
                 let parent = self.current_fn();
                 let id = self.new_function("<lambda>", FnKind::Lambda, Some(parent), f.span);
-                self.function_body(id, f);
+                if self.at_module_level() {
+                    // Like a top-level `fn`, a lambda in the module's outermost block may use
+                    // every module-level binding, including the one it is assigned to.
+                    self.deferred.push((id, (**f).clone()));
+                } else {
+                    self.function_body(id, f);
+                }
             }
             ExprKind::If { branches, otherwise } => {
                 for (c, b) in branches {

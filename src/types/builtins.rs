@@ -164,7 +164,12 @@ impl<'a> Infer<'a> {
         }
         let arg = |i: usize| (types[i].clone(), args[i].span);
         match b {
-            Builtin::Print => Ty::Void,
+            Builtin::Print => {
+                for (t, a) in types.iter().zip(args) {
+                    self.reject_void(t, a);
+                }
+                Ty::Void
+            }
             Builtin::Len => {
                 let (t, s) = arg(0);
                 self.require(&t, ClassSet::of(Class::Sized), s);

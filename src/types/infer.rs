@@ -165,6 +165,10 @@ impl<'a> Infer<'a> {
     /// Module-level bindings whose type nothing determines (`empty = []` never used as a
     /// particular type): ask for an annotation instead of guessing.
     fn report_ambiguous_bindings(&mut self) {
+        // After another error, an open type is usually its consequence, not a new problem.
+        if self.diags.iter().any(|d| d.is_error()) {
+            return;
+        }
         let mut reported: Vec<u32> = Vec::new();
         for (b, info) in self.res.bindings.iter().enumerate() {
             if !(info.global || info.owner == MODULE_INIT) {
@@ -184,7 +188,10 @@ impl<'a> Infer<'a> {
                         info.span,
                         "nothing in the program fixes this binding's type",
                     )
-                    .with_help(format!("add a type annotation, e.g. `{}: [string] = ...`", info.name)),
+                    .with_help(format!(
+                        "add a type annotation to `{}`, e.g. `{}: [string] = []`",
+                        info.name, info.name
+                    )),
                 );
             }
         }
@@ -442,14 +449,10 @@ impl<'a> Infer<'a> {
     /// Unify `found` into `expected`, reporting a mismatch at `span`. Returns success.
     pub(super) fn expect(&mut self, expected: &Ty, found: &Ty, span: Span) -> bool {
         let literal_side = self.is_literal_var(expected) || self.is_literal_var(found);
-        // Types are shown as they were before unification (which may bind parts of them);
-        // zonking is cheap, formatting is deferred to the error path.
-        let (before_want, before_got) = (self.t.table.zonk(expected), self.t.table.zonk(found));
+        // Shown as they were before unification, which may bind parts of them even when
+        // it fails (so `{integer}` is not reported as the type it was compared with).
+        let (want, got) = (self.t.table.display(expected), self.t.table.display(found));
         let result = self.t.table.unify(expected, found);
-        if result.is_ok() {
-            return true;
-        }
-        let (want, got) = (self.t.table.display(&before_want), self.t.table.display(&before_got));
         match result {
             Ok(()) => true,
             Err(UnifyError::Class(ty, class)) if !(literal_side && class == Class::Numeric) => {
@@ -617,6 +620,7 @@ impl<'a> Infer<'a> {
             }
             StmtKind::Decl { name, ty, value, .. } => {
                 let vt = self.expr(value);
+                self.reject_void(&vt, value);
                 let bt = match ty {
                     Some(ann) => {
                         let at = self.type_expr(ann);
@@ -631,6 +635,7 @@ impl<'a> Infer<'a> {
             }
             StmtKind::Assign { targets, value } => {
                 let vt = self.expr(value);
+                self.reject_void(&vt, value);
                 for t in targets {
                     self.assign_target(t, &vt, value.span);
                 }
@@ -665,11 +670,14 @@ impl<'a> Infer<'a> {
             }
             StmtKind::Pass | StmtKind::Error => {}
             StmtKind::Try { body, err, handler } => {
-                self.block(body, false);
+                let body_end = self.block(body, false);
                 if let Some(b) = err.as_ref().and_then(|e| self.res.decl(e)) {
                     self.t.binding_types[b as usize] = Ty::Error;
                 }
-                self.block(handler, false);
+                let handler_end = self.block(handler, false);
+                if matches!((body_end, handler_end), (BlockValue::Diverges, BlockValue::Diverges)) {
+                    return BlockValue::Diverges;
+                }
             }
             StmtKind::Fn(f) => self.nested_fn(f),
             StmtKind::Struct(d) => self.check_defaults(d),
@@ -714,6 +722,16 @@ impl<'a> Infer<'a> {
         }
     }
 
+    /// A `void` result (of a function without a value) cannot be stored or printed.
+    pub(super) fn reject_void(&mut self, t: &Ty, e: &Expr) {
+        if self.t.table.shallow(t) == Ty::Void {
+            self.diags.push(
+                Diagnostic::error(codes::TYPE_MISMATCH, "this expression has no value", e.span, "its type is `void`")
+                    .with_note("a function without `->` and without a value at its end returns nothing"),
+            );
+        }
+    }
+
     /// Give binding `b` its declared type. Module-level bindings already have a type
     /// variable (functions inferred earlier may have used it), so unify with that.
     fn bind_type(&mut self, b: u32, ty: Ty, span: Span) {
@@ -727,6 +745,21 @@ impl<'a> Infer<'a> {
 
     /// The type of an existing assignment target (a name, element or field).
     fn target_type(&mut self, target: &Expr) -> Ty {
+        if let ExprKind::Index { base, .. } = &target.kind {
+            let t = self.expr(target);
+            if self.t.table.shallow(&self.t.expr_type(base.id)) == Ty::Str {
+                return self.error(
+                    Diagnostic::error(
+                        codes::INVALID_TARGET,
+                        "strings are immutable",
+                        target.span,
+                        "cannot assign to a byte of a string",
+                    )
+                    .with_help("build a new string, e.g. `s = s[..i] + \"x\" + s[i + 1..]`"),
+                );
+            }
+            return t;
+        }
         let ty = match (&target.kind, self.res.targets.get(&target.id)) {
             (ExprKind::Name(_), Some(AssignKind::Reassign(Res::Local(b) | Res::Global(b)))) => {
                 self.t.binding_types[*b as usize].clone()
@@ -771,6 +804,15 @@ impl<'a> Infer<'a> {
             Ty::Array(e) | Ty::Range(e) => *e,
             Ty::Str => Ty::Str,
             Ty::Unknown => Ty::Unknown,
+            Ty::Var(_) if self.is_literal_var(&it) => self.error(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    "cannot iterate over a number",
+                    iter.span,
+                    "expected an array, a string or a range",
+                )
+                .with_help("to count, iterate over a range: `for i in 0..n`"),
+            ),
             Ty::Var(_) => {
                 let e = self.fresh();
                 self.expect(&Ty::array(e.clone()), &it, iter.span);
@@ -1024,11 +1066,10 @@ impl<'a> Infer<'a> {
         let mut map = HashMap::new();
         let mut args = Vec::new();
         for v in &sig.generics {
-            let (classes, literal) = match self.t.table.state(*v) {
-                VarState::Unbound { classes, literal, .. } => (*classes, *literal),
-                VarState::Link(_) => (ClassSet::default(), false),
-            };
-            let fresh = self.t.table.fresh_var(self.level, classes, literal);
+            // The literal flag of a generalized variable only mattered for defaulting
+            // inside its function; at a use site its classes are what constrain it.
+            let classes = self.t.table.classes_of(*v);
+            let fresh = self.t.table.fresh_var(self.level, classes, false);
             map.insert(*v, fresh.clone());
             args.push(fresh);
         }
@@ -1181,6 +1222,9 @@ fn collect_fn_refs(res: &Resolution, body: &Block, out: &mut Vec<FnId>) {
                 if let Some(f) = res.top_fns.get(&name.name) {
                     out.push(*f);
                 }
+                // `x.m()` / `T.m()`: any method of that name (the receiver's type is not
+                // known yet), so methods are checked before their callers.
+                out.extend(res.methods.iter().filter(|((_, m), _)| *m == name.name).map(|(_, f)| *f));
             }
         }
         _ => {}

@@ -1,5 +1,7 @@
 //! VM tests on hand-assembled programs (see `asm.rs` for the syntax).
 
+mod adt;
+mod adt_gc;
 mod asm;
 mod calls;
 mod display;
