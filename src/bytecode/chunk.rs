@@ -40,6 +40,13 @@ pub enum RtType {
         name: String,
         variants: Vec<(String, Vec<TypeId>)>,
     },
+    /// `Map<K, V>`: keys are Hashable (integers, bool, string, and structs/enums of
+    /// hashable fields, hashed and compared structurally). Displays `{"a": 1, "b": 2}`
+    /// in insertion order, `{}` when empty; `==` compares entries regardless of order.
+    Map {
+        key: TypeId,
+        value: TypeId,
+    },
 }
 
 impl RtType {

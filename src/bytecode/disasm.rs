@@ -2,7 +2,7 @@
 //! header (name, parameters, registers, file, captures), then one line per instruction with
 //! its pc, source line, opcode, operands, decoded jump targets and the constants, functions,
 //! globals, types and natives it names (struct layouts for `NewStruct`, `Enum.Variant` for
-//! `NewEnum`, slot numbers for `GetField`/`SetField`).
+//! `NewEnum`, slot numbers for `GetField`/`SetField`, the indexing of `MapGet`/`MapSet`).
 
 use std::fmt::Write;
 
@@ -105,6 +105,8 @@ fn instruction(prog: &Program, pc: usize, ins: Instr, op: Op, word: Option<u32>)
     match op {
         Op::GetField => notes.push(format!("R{} = R{}.slot{}", ins.a(), ins.b(), ins.c())),
         Op::SetField => notes.push(format!("R{}.slot{} = R{}", ins.a(), ins.b(), ins.c())),
+        Op::MapGet => notes.push(format!("R{} = R{}[R{}]", ins.a(), ins.b(), ins.c())),
+        Op::MapSet => notes.push(format!("R{}[R{}] = R{}", ins.a(), ins.b(), ins.c())),
         _ => {}
     }
     let mut s = format!("{:<11} {}", op.name(), ops.join(", "));
@@ -194,6 +196,7 @@ fn type_name_depth(prog: &Program, t: TypeId, depth: usize) -> String {
         Some(RtType::Array(e)) => format!("[{}]", name(e)),
         Some(RtType::Range(e)) => format!("range<{}>", name(e)),
         Some(RtType::Struct { name, .. } | RtType::Enum { name, .. }) => name.clone(),
+        Some(RtType::Map { key, value }) => format!("Map<{}, {}>", name(key), name(value)),
         Some(RtType::Func { params, ret }) => {
             let ps: Vec<String> = params.iter().map(name).collect();
             format!("fn({}) -> {}", ps.join(", "), name(ret))

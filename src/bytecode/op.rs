@@ -275,6 +275,30 @@ opcodes! {
     /// R[A] = variant tag (as i32) of the enum object R[B]
     EnumTag = 0,
 
+    // ---- maps (hash maps that iterate in insertion order) ----
+    /// R[A] = new empty map; extra word = TypeId of its `RtType::Map`
+    NewMap = 1,
+    /// R[A] = R[B][R[C]]; a missing key is E0013 "key not found: <key>"
+    MapGet = 0,
+    /// R[A][R[B]] = R[C]; overwriting keeps the key's position, a new key goes last
+    MapSet = 0,
+    /// R[A] = Option value (Some(v) or None) for key R[C] in map R[B]; extra word =
+    /// TypeId of the `RtType::Enum` Option<V> (tag 0 = Some with one payload, 1 = None)
+    MapGetOpt = 1,
+    /// R[A] = removed value of key R[C] from map R[B] as Option<V> (as `MapGetOpt`);
+    /// removing and re-inserting a key moves it to the end
+    MapRemove = 1,
+    /// R[A] = whether map R[B] has key R[C] (bool)
+    MapContains = 0,
+    /// R[A] = number of entries of map R[B] (i32)
+    MapLen = 0,
+    /// R[A] = new array of the keys of map R[B] in insertion order (C = 1 if keys are
+    /// heap references)
+    MapKeys = 0,
+    /// R[A] = new array of the values of map R[B] in insertion order (C = 1 if values
+    /// are heap references)
+    MapValues = 0,
+
     // ---- output ----
     /// print the B values R[A..A+B] per section 12 (with `@` formatting when the first is
     /// a string); extra word = index into `Program::print_sigs` (their TypeIds)
@@ -349,6 +373,12 @@ impl Op {
         matches!(
             self,
             Op::ToStr
+                | Op::NewMap
+                | Op::MapSet
+                | Op::MapGetOpt
+                | Op::MapRemove
+                | Op::MapKeys
+                | Op::MapValues
                 | Op::NewStruct
                 | Op::NewEnum
                 | Op::NewRange

@@ -6,7 +6,9 @@
 //! boundaries inside the code; constant, function, global, type, print-signature and native
 //! indices in range; extra words present; a line per code word; a safepoint at every
 //! allocating instruction and every call; valid capture sources; `NewStruct` naming a struct
-//! type with exactly C fields and `NewEnum` a variant with exactly C payload values; and a
+//! type with exactly C fields and `NewEnum` a variant with exactly C payload values;
+//! `NewMap` naming a map type and `MapGetOpt`/`MapRemove` an Option-shaped enum type
+//! (`Some` with one payload value, then `None` without); and a
 //! last instruction that cannot fall through (`Ret`, `Ret0`, `Jmp` or `Panic`). Slot
 //! indices of `GetField`/`SetField` depend on register types, which the verifier does not
 //! track: the VM checks them.
@@ -81,25 +83,27 @@ pub fn layout(op: Op) -> Layout {
         GetGlobal | SetGlobal => Layout::ABx(Reg, BxKind::Global),
         Jmp => Layout::SJ,
         JmpIf | JmpIfNot | ForPrepS | ForPrepU | ForLoop | TryBegin => Layout::AsBx(Reg, SbxKind::Jump),
-        LoadNil | Ret | Panic => Layout::Abc(Reg, Unused, Unused),
+        LoadNil | Ret | Panic | NewMap => Layout::Abc(Reg, Unused, Unused),
         Ret0 | TryEnd => Layout::Abc(Unused, Unused, Unused),
         AddII32 | AddII64 => Layout::Abc(Reg, Reg, SNum),
         Call | CallK | CallN | Print => Layout::Abc(Reg, Num, Unused),
         GetCap => Layout::Abc(Reg, Num, Unused),
-        NewCell | ErrorField => Layout::Abc(Reg, Reg, Num),
+        NewCell | ErrorField | MapKeys | MapValues => Layout::Abc(Reg, Reg, Num),
         NewArray | NewStruct | NewEnum => Layout::Abc(Reg, RegBase, Num),
         GetField => Layout::Abc(Reg, Reg, Num),
         SetField => Layout::Abc(Reg, Num, Reg),
         Move | NegI32 | NegI64 | NegF64 | BitNot | BitNotU32 | Not | TruncI32 | TruncU32 | IntToBool | SIntToF64
         | UIntToF64 | F64ToI32 | F64ToI64 | F64ToU32 | F64ToU64 | ToStr | RangeUnpack | NewRange | GetCell
-        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop | EnumTag => Layout::Abc(Reg, Reg, Unused),
+        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop | EnumTag | MapLen => Layout::Abc(Reg, Reg, Unused),
         _ => Layout::Abc(Reg, Reg, Reg),
     }
 }
 
 pub fn extra(op: Op) -> Extra {
     match op {
-        Op::EqDeep | Op::ToStr | Op::NewRange | Op::NewStruct => Extra::Type,
+        Op::EqDeep | Op::ToStr | Op::NewRange | Op::NewStruct | Op::NewMap | Op::MapGetOpt | Op::MapRemove => {
+            Extra::Type
+        }
         Op::NewEnum => Extra::Variant,
         Op::CallK => Extra::Func,
         Op::CallN => Extra::Native,
@@ -154,6 +158,7 @@ fn check_types(program: &Program) -> Result<(), String> {
             RtType::Struct { fields, .. } => fields.iter().all(|f| ok(&f.1)),
             // Tags are 16 bits in `NewEnum`.
             RtType::Enum { variants, .. } => variants.len() <= 1 << 16 && variants.iter().all(|v| v.1.iter().all(ok)),
+            RtType::Map { key, value } => ok(key) && ok(value),
             _ => true,
         };
         if !valid {
@@ -161,6 +166,12 @@ fn check_types(program: &Program) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether enum variants have the shape of `Option<V>`: tag 0 with one payload value, tag
+/// 1 without.
+fn is_option(variants: &[(String, Vec<u16>)]) -> bool {
+    matches!(variants, [(_, some), (_, none)] if some.len() == 1 && none.is_empty())
 }
 
 struct FnCheck<'a> {
@@ -315,7 +326,9 @@ impl FnCheck<'_> {
             Op::NewArray | Op::NewStruct | Op::NewEnum => self.regs(b, c),
             Op::StrSlice | Op::ArraySlice => self.regs(c, 2),
             Op::GetCap if b >= self.f.captures.len() => Err(format!("capture {b} out of range")),
-            Op::NewCell | Op::ErrorField if c > 1 => Err(format!("operand C = {c} must be 0 or 1")),
+            Op::NewCell | Op::ErrorField | Op::MapKeys | Op::MapValues if c > 1 => {
+                Err(format!("operand C = {c} must be 0 or 1"))
+            }
             _ => Ok(()),
         }
     }
@@ -330,6 +343,14 @@ impl FnCheck<'_> {
                     Err(format!("{} field values for struct {name} which has {}", ins.c(), fields.len()))
                 }
                 _ => Err(format!("type {word} is not a struct type")),
+            },
+            Extra::Type if op == Op::NewMap => match self.prog.types.get(word as usize) {
+                Some(RtType::Map { .. }) => Ok(()),
+                _ => Err(format!("type {word} is not a map type")),
+            },
+            Extra::Type if matches!(op, Op::MapGetOpt | Op::MapRemove) => match self.prog.types.get(word as usize) {
+                Some(RtType::Enum { variants, .. }) if is_option(variants) => Ok(()),
+                _ => Err(format!("type {word} is not an Option type (Some with one value, then None)")),
             },
             Extra::Type if (word as usize) < types => Ok(()),
             Extra::Type => Err(format!("type {word} out of range")),

@@ -21,7 +21,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             Builtin::Print => self.print(args),
             Builtin::Len => {
                 let r = self.expr_reg(args[0]);
-                let op = if t0 == Ty::Str { Op::StrLen } else { Op::ArrayLen };
+                let op = match t0 {
+                    Ty::Str => Op::StrLen,
+                    Ty::Map(..) => Op::MapLen,
+                    _ => Op::ArrayLen,
+                };
                 self.abc(op, dst, r, 0);
             }
             Builtin::Push => {
@@ -39,6 +43,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             Builtin::Sorted => self.native(Native::Sorted, &elem, args, call, dst),
             Builtin::Reverse => self.native(Native::Reverse, &elem, args, call, dst),
             Builtin::Contains if t0 == Ty::Str => self.native(Native::StrContains, &Ty::Void, args, call, dst),
+            Builtin::Contains if matches!(t0, Ty::Map(..)) => {
+                let m = self.expr_reg(args[0]);
+                let k = self.expr_reg(args[1]);
+                self.abc(Op::MapContains, dst, m, k);
+            }
             Builtin::Contains => self.native(Native::ArrayContains, &elem, args, call, dst),
             Builtin::Range => self.range_call(args, &t0, dst),
             Builtin::Min => self.native(Native::Min, &t0, args, call, dst),

@@ -27,6 +27,8 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             }
         }
         let decl = path.last().and_then(|n| self.g.struct_decls.get(&n.name).copied());
+        // Errors in a default value are reported at the literal, not at the declaration.
+        let line = self.line;
         if let Some(decl) = decl {
             for (i, fd) in decl.fields.iter().enumerate() {
                 if let (Some(default), false) = (&fd.default, fields.iter().any(|f| f.name.name == fd.name.name)) {
@@ -34,6 +36,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 }
             }
         }
+        self.line = line;
         let tid = self.g.type_id(&t);
         self.abc_x(Op::NewStruct, dst, base, names.len() as u8, tid as u32);
     }

@@ -110,7 +110,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 let bt = self.node_type(base.id);
                 let b = self.expr_reg(base);
                 let i = self.expr_reg(index);
-                let op = if bt == Ty::Str { Op::StrIndex } else { Op::ArrayGet };
+                let op = match bt {
+                    Ty::Str => Op::StrIndex,
+                    Ty::Map(..) => Op::MapGet,
+                    _ => Op::ArrayGet,
+                };
                 self.abc(op, dst, b, i);
             }
             ExprKind::Slice { base, start, end } => {
@@ -449,6 +453,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 let all: Vec<&Expr> = args.iter().collect();
                 self.direct_call(index, &all, e, dst);
             }
+            Some(CallTarget::MapMethod(m)) => self.map_method(m, callee, args, e, dst),
             Some(CallTarget::EnumMethod(m)) => {
                 if let ExprKind::Field { base, .. } = &callee.kind {
                     self.enum_method(m, base, args, e, dst);
@@ -511,6 +516,35 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let t = self.node_type(e.id);
         self.set_kind_for(a, &t);
         self.mov(dst, a);
+    }
+
+    /// `Map.new()` and the map methods.
+    fn map_method(&mut self, method: &str, callee: &Expr, args: &[Expr], e: &Expr, dst: Reg) {
+        let t = self.node_type(e.id);
+        if method == "new" {
+            let tid = self.g.type_id(&t);
+            self.abc_x(Op::NewMap, dst, 0, 0, tid as u32);
+            return;
+        }
+        let ExprKind::Field { base, .. } = &callee.kind else { return };
+        let m = self.expr_reg(base);
+        match method {
+            "get" | "remove" => {
+                let Some(k) = args.first() else { return };
+                let kr = self.expr_reg(k);
+                let tid = self.g.type_id(&t) as u32;
+                let op = if method == "get" { Op::MapGetOpt } else { Op::MapRemove };
+                self.abc_x(op, dst, m, kr, tid);
+            }
+            _ => {
+                let elem_ref = match &t {
+                    Ty::Array(el) => self.g.is_ref(el),
+                    _ => false,
+                };
+                let op = if method == "keys" { Op::MapKeys } else { Op::MapValues };
+                self.abc(op, dst, m, elem_ref as u8);
+            }
+        }
     }
 
     pub fn const_str_into(&mut self, dst: Reg, s: &str) {

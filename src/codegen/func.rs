@@ -122,6 +122,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             Ty::Range(e) => Ty::Range(Box::new(self.subst_ty(e))),
             Ty::Func(ps, r) => Ty::Func(ps.iter().map(|p| self.subst_ty(p)).collect(), Box::new(self.subst_ty(r))),
             Ty::Adt(id, args) => Ty::Adt(*id, args.iter().map(|a| self.subst_ty(a)).collect()),
+            Ty::Map(k, v) => Ty::Map(Box::new(self.subst_ty(k)), Box::new(self.subst_ty(v))),
             other => other.clone(),
         }
     }

@@ -199,6 +199,7 @@ impl<'a> Gen<'a> {
                 RtType::Func { params, ret: self.type_id(r) }
             }
             Ty::Adt(..) => return self.adt_type_id(t),
+            Ty::Map(k, v) => RtType::Map { key: self.type_id(k), value: self.type_id(v) },
         };
         if let Some(id) = self.types.get(&rt) {
             return *id;
@@ -260,7 +261,7 @@ impl<'a> Gen<'a> {
     }
 
     pub(crate) fn is_ref(&self, t: &Ty) -> bool {
-        matches!(t, Ty::Str | Ty::Array(_) | Ty::Range(_) | Ty::Func(..) | Ty::Error | Ty::Adt(..))
+        matches!(t, Ty::Str | Ty::Array(_) | Ty::Range(_) | Ty::Func(..) | Ty::Error | Ty::Adt(..) | Ty::Map(..))
     }
 
     pub(crate) fn limit_error(&mut self, what: &str, span: Span) {

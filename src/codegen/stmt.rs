@@ -247,10 +247,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     fn assign(&mut self, targets: &[Expr], value: &Expr) -> bool {
         match targets {
             [Expr { kind: ExprKind::Index { base, index }, .. }] => {
+                let set = self.element_setter(base);
                 let br = self.expr_reg(base);
                 let ir = self.expr_reg(index);
                 let vr = self.expr_reg(value);
-                self.abc(Op::ArraySet, br, ir, vr);
+                self.abc(set, br, ir, vr);
                 return false;
             }
             [t @ Expr { kind: ExprKind::Field { base, .. }, .. }] => {
@@ -303,9 +304,10 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 }
                 _ => {
                     if let ExprKind::Index { base, index } = &t.kind {
+                        let set = self.element_setter(base);
                         let br = self.expr_reg(base);
                         let ir = self.expr_reg(index);
-                        self.abc(Op::ArraySet, br, ir, v);
+                        self.abc(set, br, ir, v);
                     }
                 }
             }
@@ -317,13 +319,15 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let t = self.node_type(target.id);
         match &target.kind {
             ExprKind::Index { base, index } => {
+                let set = self.element_setter(base);
+                let get = if set == Op::MapSet { Op::MapGet } else { Op::ArrayGet };
                 let br = self.expr_reg(base);
                 let ir = self.expr_reg(index);
                 let cur = self.alloc_for(&t);
-                self.abc(Op::ArrayGet, cur, br, ir);
+                self.abc(get, cur, br, ir);
                 let vr = self.expr_reg(value);
                 self.binary_op(op, &t, cur, cur, vr);
-                self.abc(Op::ArraySet, br, ir, cur);
+                self.abc(set, br, ir, cur);
             }
             ExprKind::Field { base, .. } => {
                 let br = self.expr_reg(base);
@@ -348,6 +352,14 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.store_place(place, cur);
             }
             _ => {}
+        }
+    }
+
+    fn element_setter(&self, base: &Expr) -> Op {
+        if matches!(self.node_type(base.id), Ty::Map(..)) {
+            Op::MapSet
+        } else {
+            Op::ArraySet
         }
     }
 
@@ -420,7 +432,18 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.abc(Op::RangeUnpack, a, r, 0);
                 self.counted_loop(label, var, a, elem, body);
             }
-            (_, Ty::Str) | (_, Ty::Array(_)) => self.index_loop(label, var, iter, &it, body),
+            (_, Ty::Str) | (_, Ty::Array(_)) => {
+                let seq = self.alloc(true);
+                self.expr_into(iter, seq);
+                self.index_loop(label, var, seq, &it, body);
+            }
+            (_, Ty::Map(k, _)) => {
+                // Iterate over a snapshot of the keys, in insertion order.
+                let m = self.expr_reg(iter);
+                let seq = self.alloc(true);
+                self.abc(Op::MapKeys, seq, m, self.g.is_ref(k) as u8);
+                self.index_loop(label, var, seq, &Ty::array((**k).clone()), body);
+            }
             _ => {}
         }
     }
@@ -453,10 +476,10 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         }
     }
 
-    fn index_loop(&mut self, label: &Option<Ident>, var: Option<&Ident>, iter: &Expr, it: &Ty, body: &Block) {
+    /// Loop over the array or string in `seq` by index (re-reading the length each step,
+    /// so elements pushed during the loop are visited).
+    fn index_loop(&mut self, label: &Option<Ident>, var: Option<&Ident>, seq: Reg, it: &Ty, body: &Block) {
         let is_str = *it == Ty::Str;
-        let seq = self.alloc(true);
-        self.expr_into(iter, seq);
         let idx = self.alloc(false);
         self.load_int(idx, 0);
         let top = self.pc();

@@ -1,7 +1,10 @@
-//! Reference masks of struct and enum objects, computed once per program from its runtime
+//! Reference masks of struct and enum objects, and what maps need (`MapInfo`: key kind,
+//! which of keys and values are references), computed once per program from its runtime
 //! type table. A struct or enum object carries only its `TypeId` (and tag); the collector
 //! looks up here which of its slots hold heap references, so it traces exactly those.
 
+use super::key::KeyKind;
+use super::map::MapInfo;
 use crate::bytecode::chunk::{RtType, TypeId};
 
 /// Which slots of one struct type, or of each variant of one enum type, are references.
@@ -13,6 +16,7 @@ enum Mask {
     Struct(Box<[bool]>),
     /// Indexed by variant tag.
     Enum(Box<[Box<[bool]>]>),
+    Map(MapInfo),
 }
 
 /// Reference masks indexed by `TypeId`.
@@ -34,6 +38,13 @@ impl Layouts {
                 RtType::Enum { variants, .. } => {
                     Mask::Enum(variants.iter().map(|(_, ps)| ps.iter().map(is_ref).collect()).collect())
                 }
+                RtType::Map { key, value } => Mask::Map(MapInfo {
+                    key: *key,
+                    value: *value,
+                    kind: KeyKind::of(types, *key),
+                    key_ref: is_ref(key),
+                    value_ref: is_ref(value),
+                }),
                 _ => Mask::None,
             })
             .collect();
@@ -46,7 +57,15 @@ impl Layouts {
         match self.masks.get(ty as usize)? {
             Mask::Struct(m) => Some(m),
             Mask::Enum(vs) => vs.get(tag as usize).map(|m| &**m),
-            Mask::None => None,
+            Mask::None | Mask::Map(_) => None,
+        }
+    }
+
+    /// What maps of type `ty` need, if `ty` is a map type.
+    pub fn map_info(&self, ty: TypeId) -> Option<MapInfo> {
+        match self.masks.get(ty as usize)? {
+            Mask::Map(info) => Some(*info),
+            _ => None,
         }
     }
 

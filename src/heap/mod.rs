@@ -1,7 +1,8 @@
 //! The garbage-collected heap: a slab of objects addressed by u32 handles with a free list,
 //! byte accounting that decides when to collect, and typed accessors. Collection itself is in
 //! `gc.rs`, strings (ropes) in `rope.rs`, object layouts in `object.rs`, struct and enum
-//! objects in `adt.rs` (their reference masks per type in `layout.rs`).
+//! objects in `adt.rs` (their reference masks per type in `layout.rs`), maps in `map.rs`
+//! (their keys' hashing and equality in `key.rs`).
 //!
 //! The heap never collects on its own: the VM calls `collect` at instruction boundaries when
 //! `wants_gc` says so, passing the roots. Between two such points any handle held in a Rust
@@ -9,7 +10,9 @@
 
 pub mod adt;
 pub mod gc;
+pub mod key;
 pub mod layout;
+pub mod map;
 pub mod object;
 pub mod rope;
 
@@ -17,7 +20,9 @@ use std::time::Duration;
 
 use crate::diag::codes;
 use crate::vm::error::RuntimeError;
+pub use key::KeyKind;
 pub use layout::Layouts;
+pub use map::{MapInfo, MapObj};
 pub use object::{ArrayObj, ClosureObj, EnumObj, Obj, RangeObj, StrObj, StructObj, NONE};
 
 /// Smallest collection threshold in bytes.

@@ -1,10 +1,12 @@
 //! Heap object layouts. A register holding a heap value holds the object's handle (its slot
 //! index in the heap). Objects know which of their fields are references, so the collector
 //! traces them precisely: arrays, closures and cells carry flags; struct and enum objects
-//! carry their `TypeId` (and tag), whose reference masks are in `layout::Layouts`.
+//! carry their `TypeId` (and tag), whose reference masks are in `layout::Layouts`; map
+//! objects (`map.rs`) carry whether their keys and values are references.
 //! No object owns another object (children are handles), so freeing never recurses.
 
 use super::layout::Layouts;
+use super::map::MapObj;
 use crate::bytecode::chunk::TypeId;
 
 /// Handle stored in free-list links and "no object" fields.
@@ -83,6 +85,8 @@ pub enum Obj {
     },
     Struct(StructObj),
     Enum(EnumObj),
+    /// Boxed: a map is larger than the other objects.
+    Map(Box<MapObj>),
 }
 
 /// Fixed accounting cost of one object (its slot and mark bit).
@@ -99,6 +103,7 @@ impl Obj {
                 Obj::Closure(c) => c.caps.len() * 9,
                 Obj::Struct(s) => s.fields.len() * 8,
                 Obj::Enum(e) => e.payload.len() * 8,
+                Obj::Map(m) => m.bytes(),
                 _ => 0,
             }
     }
@@ -127,6 +132,7 @@ impl Obj {
             }
             Obj::Struct(s) => layouts.for_each_ref(s.ty, 0, &s.fields, f),
             Obj::Enum(e) => layouts.for_each_ref(e.ty, e.tag, &e.payload, f),
+            Obj::Map(m) => m.for_each_ref(f),
             _ => {}
         }
     }
@@ -143,6 +149,7 @@ impl Obj {
             Obj::Error { .. } => "error",
             Obj::Struct(_) => "struct",
             Obj::Enum(_) => "enum",
+            Obj::Map(_) => "map",
         }
     }
 }

@@ -167,7 +167,7 @@ impl Heap {
     /// Appends the bytes of every leaf of `h`, left to right. With `taken = Some(buf)`, `out`
     /// already holds the bytes of buffer `buf` (taken out of the heap) and the leftmost leaf,
     /// a view of it, is skipped.
-    fn gather(&self, h: u64, out: &mut Vec<u8>, taken: Option<u32>) -> HeapResult<()> {
+    pub(super) fn gather(&self, h: u64, out: &mut Vec<u8>, taken: Option<u32>) -> HeapResult<()> {
         let mut skip_first = taken.is_some();
         let mut stack = vec![h];
         while let Some(n) = stack.pop() {

@@ -36,6 +36,8 @@ pub struct AdtDef {
     pub name: String,
     /// Placeholder variables of `<T, ...>`; never unified, only substituted.
     pub params: Vec<TvId>,
+    /// The constraint classes declared on each parameter (`<T: Comparable>`).
+    pub param_classes: Vec<ClassSet>,
     pub kind: AdtKind,
 }
 
@@ -72,9 +74,24 @@ impl<'a> Infer<'a> {
                 StmtKind::Enum(d) => (&d.name, &d.generics),
                 _ => continue,
             };
+            if self.t.adt_ids.get(&name.name).is_some_and(|id| *id > RESULT) {
+                self.error(Diagnostic::error(
+                    codes::DUPLICATE_DEFINITION,
+                    format!("the type `{}` is defined twice", name.name),
+                    name.span,
+                    "second definition",
+                ));
+                continue;
+            }
             let params: Vec<TvId> = generics.iter().map(|_| self.placeholder()).collect();
+            let param_classes = generics.iter().map(|g| self.bound_classes(g)).collect();
             let id = self.t.adts.len() as u32;
-            self.t.adts.push(AdtDef { name: name.name.clone(), params, kind: AdtKind::Struct(Vec::new()) });
+            self.t.adts.push(AdtDef {
+                name: name.name.clone(),
+                params,
+                param_classes,
+                kind: AdtKind::Struct(Vec::new()),
+            });
             self.t.table.adt_names.push(name.name.clone());
             self.t.adt_ids.insert(name.name.clone(), id);
             decls.push((id, s));
@@ -110,7 +127,29 @@ impl<'a> Infer<'a> {
                 _ => continue,
             };
             self.pop_generic_scope();
+            self.report_duplicate_members(s);
             self.t.adts[id as usize].kind = kind;
+        }
+    }
+
+    /// Two fields of one struct, or two variants of one enum, with the same name.
+    fn report_duplicate_members(&mut self, s: &Stmt) {
+        let names: Vec<&Ident> = match &s.kind {
+            StmtKind::Struct(d) => d.fields.iter().map(|f| &f.name).collect(),
+            StmtKind::Enum(d) => d.variants.iter().map(|v| &v.name).collect(),
+            _ => Vec::new(),
+        };
+        for (i, n) in names.iter().enumerate() {
+            if let Some(first) = names[..i].iter().find(|m| m.name == n.name) {
+                let d = Diagnostic::error(
+                    codes::DUPLICATE_DEFINITION,
+                    format!("`{}` is declared twice", n.name),
+                    n.span,
+                    "second declaration",
+                )
+                .with_label(first.span, "first declared here");
+                self.error(d);
+            }
         }
     }
 
@@ -127,6 +166,7 @@ impl<'a> Infer<'a> {
         let option = AdtDef {
             name: "Option".into(),
             params: vec![t],
+            param_classes: Vec::new(),
             kind: AdtKind::Enum(vec![
                 VariantDef { name: "Some".into(), fields: vec![Ty::Var(t)] },
                 VariantDef { name: "None".into(), fields: vec![] },
@@ -135,11 +175,16 @@ impl<'a> Infer<'a> {
         let result = AdtDef {
             name: "Result".into(),
             params: vec![ok, err],
+            param_classes: Vec::new(),
             kind: AdtKind::Enum(vec![
                 VariantDef { name: "Ok".into(), fields: vec![Ty::Var(ok)] },
                 VariantDef { name: "Err".into(), fields: vec![Ty::Var(err)] },
             ]),
         };
+        let (option, result) = (
+            AdtDef { param_classes: vec![ClassSet::default()], ..option },
+            AdtDef { param_classes: vec![ClassSet::default(); 2], ..result },
+        );
         for def in [option, result] {
             self.t.adt_ids.insert(def.name.clone(), self.t.adts.len() as u32);
             self.t.table.adt_names.push(def.name.clone());
@@ -149,8 +194,9 @@ impl<'a> Infer<'a> {
 
     /// Fresh type arguments for a use of ADT `id`.
     pub(super) fn fresh_args(&mut self, id: u32) -> Vec<Ty> {
-        let n = self.t.adts.get(id as usize).map(|d| d.params.len()).unwrap_or(0);
-        (0..n).map(|_| self.fresh()).collect()
+        let classes = self.t.adts.get(id as usize).map(|d| d.param_classes.clone()).unwrap_or_default();
+        let level = self.level;
+        classes.into_iter().map(|c| self.t.table.fresh(level, c)).collect()
     }
 
     /// `ty` (written in terms of ADT `id`'s parameters) at type arguments `args`.
@@ -165,7 +211,7 @@ impl<'a> Infer<'a> {
     pub(super) fn adt_type(&mut self, name: &str, args: &[TypeExpr], span: crate::syntax::span::Span) -> Option<Ty> {
         let id = *self.t.adt_ids.get(name)?;
         let want = self.t.adts[id as usize].params.len();
-        let mut tys: Vec<Ty> = args.iter().map(|a| self.type_expr(a)).collect();
+        let tys: Vec<Ty> = args.iter().map(|a| self.type_expr(a)).collect();
         if tys.len() != want {
             if !tys.is_empty() {
                 self.error(Diagnostic::error(
@@ -175,7 +221,11 @@ impl<'a> Infer<'a> {
                     "wrong number of type arguments",
                 ));
             }
-            tys = (0..want).map(|_| self.fresh()).collect();
+            return Some(Ty::Adt(id, self.fresh_args(id)));
+        }
+        let classes = self.t.adts[id as usize].param_classes.clone();
+        for (t, c) in tys.iter().zip(classes) {
+            self.require(t, c, span);
         }
         Some(Ty::Adt(id, tys))
     }

@@ -119,13 +119,19 @@ impl<'a> Infer<'a> {
         if let Some(adt) = self.type_named(base) {
             return Some(self.type_call(call, adt, name, args));
         }
-        if let ExprKind::Name(_) = base.kind {
+        if let ExprKind::Name(n) = &base.kind {
+            if n.name == "Map" && matches!(self.res.names.get(&base.id), None | Some(Res::Error)) {
+                return Some(self.map_new(call, name, args));
+            }
             if matches!(self.res.names.get(&base.id), None | Some(Res::Error)) {
                 return Some(self.not_supported("modules are", base.span));
             }
         }
         let bt = self.expr(base);
         if let Some(t) = self.adt_method(call, base, &bt, name, args) {
+            return Some(t);
+        }
+        if let Some(t) = self.map_method(call, &bt, name, args) {
             return Some(t);
         }
         if let Some(f) = self.top_fn_named(&name.name) {
@@ -213,6 +219,8 @@ impl<'a> Infer<'a> {
                 let (v, vs) = arg(1);
                 if self.table().shallow(&t) == Ty::Str {
                     self.expect(&Ty::Str, &v, vs);
+                } else if let Ty::Map(k, _) = self.table().shallow(&t) {
+                    self.expect(&k, &v, vs);
                 } else {
                     let elem = self.array_arg((t, s));
                     self.expect(&elem, &v, vs);

@@ -44,9 +44,11 @@ pub const K_BOOL: u16 = 64;
 pub const K_ARRAY: u16 = 128;
 pub const K_FUNC: u16 = 256;
 pub const K_OTHER: u16 = 512;
+pub const K_ADT: u16 = 1024;
+pub const K_MAP: u16 = 2048;
 const K_INTS: u16 = K_I32 | K_I64 | K_U32 | K_U64;
 const K_NUM: u16 = K_INTS | K_F64;
-const K_ALL: u16 = 1023;
+const K_ALL: u16 = 4095;
 
 impl Class {
     pub fn allowed_kinds(self) -> u16 {
@@ -55,10 +57,10 @@ impl Class {
             Class::Integer => K_INTS,
             Class::Comparable => K_NUM | K_STR,
             Class::Equatable => K_ALL & !K_FUNC,
-            Class::Hashable => K_INTS | K_BOOL | K_STR,
+            Class::Hashable => K_INTS | K_BOOL | K_STR | K_ADT,
             Class::Addable => K_NUM | K_STR,
             Class::Signed => K_I32 | K_I64 | K_F64,
-            Class::Sized => K_STR | K_ARRAY,
+            Class::Sized => K_STR | K_ARRAY | K_MAP,
             Class::Convertible => K_NUM | K_STR,
         }
     }
@@ -73,7 +75,7 @@ impl Class {
             Class::Hashable => "Hashable",
             Class::Addable => "Numeric or string (required by `+`)",
             Class::Signed => "signed Numeric (required by unary `-`)",
-            Class::Sized => "string or array (required by `len`)",
+            Class::Sized => "string, array or map (required by `len`)",
             Class::Convertible => "Numeric or string",
         }
     }
@@ -133,6 +135,8 @@ pub fn kind_of(t: &Ty) -> u16 {
         Ty::Bool => K_BOOL,
         Ty::Array(_) => K_ARRAY,
         Ty::Func(..) => K_FUNC,
+        Ty::Adt(..) => K_ADT,
+        Ty::Map(..) => K_MAP,
         _ => K_OTHER,
     }
 }

@@ -116,6 +116,7 @@ impl<'a> Infer<'a> {
                 _ => {}
             }
         }
+        self.annotated_globals(&module.stmts);
         self.function_groups();
         self.check_main();
         let start = self.t.table.var_count();
@@ -133,6 +134,19 @@ impl<'a> Infer<'a> {
         for (node, f) in std::mem::take(&mut self.self_refs) {
             let generics = self.t.fn_sigs[f as usize].generics.iter().map(|v| Ty::Var(*v)).collect();
             self.t.instantiations.insert(node, generics);
+        }
+    }
+
+    /// Functions are inferred before the top-level code, so a module-level binding's
+    /// annotation must be known first: functions may use the binding before its statement.
+    fn annotated_globals(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            if let StmtKind::Decl { name, ty: Some(ann), .. } = &s.kind {
+                if let Some(b) = self.res.decl(name) {
+                    let t = self.type_expr(ann);
+                    self.bind_type(b, t, ann.span);
+                }
+            }
         }
     }
 
@@ -264,7 +278,9 @@ impl<'a> Infer<'a> {
         for (f, decl, scope) in decls {
             self.generic_scopes.push(scope);
             self.function_body(f, decl);
-            self.generic_scopes.pop();
+            if let Some(scope) = self.generic_scopes.pop() {
+                self.check_rigid_params(decl, &scope);
+            }
         }
         let mut sig_vars = Vec::new();
         for f in group {
@@ -288,21 +304,66 @@ impl<'a> Infer<'a> {
     fn generic_params(&mut self, generics: &[GenericParam]) -> HashMap<String, Ty> {
         let mut map = HashMap::new();
         for g in generics {
-            let mut classes = ClassSet::default();
-            for b in &g.bounds {
-                match Class::from_name(&b.name) {
-                    Some(c) => classes = classes.with(c),
-                    None => self.diags.push(Diagnostic::error(
-                        codes::UNKNOWN_TYPE,
-                        format!("unknown constraint class `{}`", b.name),
-                        b.span,
-                        "expected Numeric, Integer, Comparable, Equatable or Hashable",
-                    )),
-                }
-            }
+            let classes = self.bound_classes(g);
             map.insert(g.name.name.clone(), self.t.table.fresh(self.level, classes));
         }
         map
+    }
+
+    /// The classes named in `T: A + B`.
+    pub(super) fn bound_classes(&mut self, g: &GenericParam) -> ClassSet {
+        let mut classes = ClassSet::default();
+        for b in &g.bounds {
+            match Class::from_name(&b.name) {
+                Some(c) => classes = classes.with(c),
+                None => self.diags.push(Diagnostic::error(
+                    codes::UNKNOWN_TYPE,
+                    format!("unknown constraint class `{}`", b.name),
+                    b.span,
+                    "expected Numeric, Integer, Comparable, Equatable or Hashable",
+                )),
+            }
+        }
+        classes
+    }
+
+    /// Declared type parameters are rigid: the body may not fix them to a type, nor use
+    /// them with operations their bounds do not allow.
+    fn check_rigid_params(&mut self, decl: &FnDecl, scope: &HashMap<String, Ty>) {
+        for g in &decl.generics {
+            let Some(var) = scope.get(&g.name.name) else { continue };
+            let declared = self.bound_classes(g);
+            match self.t.table.shallow(var) {
+                Ty::Var(v) => {
+                    let used = self.t.table.classes_of(v);
+                    if let Some(extra) = used.iter().find(|c| !declared.contains(*c) && !implied(declared, *c)) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                codes::CONSTRAINT_NOT_SATISFIED,
+                                format!("type parameter `{}` is used as {}", g.name.name, extra.describe()),
+                                g.name.span,
+                                format!("`{}` is not declared {}", g.name.name, extra.describe()),
+                            )
+                            .with_help(format!(
+                                "declare the bound: `{}: {}`",
+                                g.name.name,
+                                extra.describe()
+                            )),
+                        );
+                    }
+                }
+                Ty::Unknown => {}
+                other => {
+                    let shown = self.t.table.display(&other);
+                    self.diags.push(Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("type parameter `{}` is used as `{shown}`", g.name.name),
+                        g.name.span,
+                        format!("the body only works when `{}` is `{shown}`", g.name.name),
+                    ));
+                }
+            }
+        }
     }
 
     pub(super) fn signature(&mut self, decl: &FnDecl) -> FnSig {
@@ -564,7 +625,7 @@ impl<'a> Infer<'a> {
                     None if self.t.adt_ids.contains_key(&name) => {
                         self.adt_type(&name, args, t.span).unwrap_or(Ty::Unknown)
                     }
-                    None if is_later_type(&name) => self.not_supported(&format!("the type `{name}` is"), t.span),
+                    None if name == "Map" => self.map_type(args, t.span),
                     None => {
                         let known = ["i32", "i64", "u32", "u64", "f64", "bool", "string", "void", "Error"];
                         let mut d = Diagnostic::error(
@@ -802,6 +863,7 @@ impl<'a> Infer<'a> {
         let it = self.expr(iter);
         match self.t.table.shallow(&it) {
             Ty::Array(e) | Ty::Range(e) => *e,
+            Ty::Map(k, _) => *k,
             Ty::Str => Ty::Str,
             Ty::Unknown => Ty::Unknown,
             Ty::Var(_) if self.is_literal_var(&it) => self.error(
@@ -916,6 +978,10 @@ impl<'a> Infer<'a> {
             ExprKind::Index { base, index } => {
                 let bt = self.expr(base);
                 let it = self.expr(index);
+                if let Ty::Map(k, v) = self.t.table.shallow(&bt) {
+                    self.expect(&k, &it, index.span);
+                    return *v;
+                }
                 self.require(&it, ClassSet::of(Class::Integer), index.span);
                 match self.t.table.shallow(&bt) {
                     Ty::Str => Ty::Str,
@@ -1165,9 +1231,19 @@ impl<'a> Infer<'a> {
     }
 }
 
-/// Standard types that later issues implement (section 11).
-fn is_later_type(name: &str) -> bool {
-    matches!(name, "Map")
+/// Classes that declared bounds imply (`Comparable` implies `Equatable`; every number is
+/// `Equatable`; `Integer` implies `Numeric`).
+fn implied(declared: ClassSet, c: Class) -> bool {
+    let has = |x| declared.contains(x);
+    match c {
+        Class::Equatable => {
+            has(Class::Comparable) || has(Class::Numeric) || has(Class::Integer) || has(Class::Hashable)
+        }
+        Class::Numeric | Class::Addable => has(Class::Integer) || has(Class::Numeric),
+        Class::Comparable => has(Class::Numeric) || has(Class::Integer),
+        Class::Convertible => has(Class::Numeric) || has(Class::Integer),
+        _ => false,
+    }
 }
 
 fn class_yields_bool(c: Class) -> bool {
@@ -1205,6 +1281,7 @@ pub(crate) fn substitute(table: &TyTable, t: &Ty, map: &HashMap<u32, Ty>) -> Ty 
             Ty::Func(ps.iter().map(|p| substitute(table, p, map)).collect(), Box::new(substitute(table, &r, map)))
         }
         Ty::Adt(id, args) => Ty::Adt(id, args.iter().map(|a| substitute(table, a, map)).collect()),
+        Ty::Map(k, v) => Ty::Map(Box::new(substitute(table, &k, map)), Box::new(substitute(table, &v, map))),
         other => other,
     }
 }

@@ -14,6 +14,7 @@ mod builtins;
 pub mod classes;
 mod data;
 pub(crate) mod infer;
+mod maps;
 mod patterns;
 mod scc;
 pub mod ty;
@@ -47,6 +48,8 @@ pub enum CallTarget {
     Associated(FnId),
     /// A prelude method of `Option`/`Result` (`unwrap`, `is_some`, `map`, ...), receiver first.
     EnumMethod(&'static str),
+    /// `Map.new()` ("new") or a map method (`get`, `remove`, `keys`, `values`), receiver first.
+    MapMethod(&'static str),
 }
 
 #[derive(Default, Debug)]

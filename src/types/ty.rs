@@ -25,6 +25,8 @@ pub enum Ty {
     /// A struct or enum (user-defined or `Option`/`Result`) with its type arguments;
     /// the id indexes `Typed::adts`.
     Adt(u32, Vec<Ty>),
+    /// `Map<K, V>`.
+    Map(Box<Ty>, Box<Ty>),
     /// The `Error` type of `catch err`.
     Error,
     /// The type of an expression that already failed to check: unifies with everything.
@@ -103,6 +105,7 @@ impl TyTable {
             Ty::Range(e) => Ty::Range(Box::new(self.zonk(&e))),
             Ty::Func(ps, r) => Ty::Func(ps.iter().map(|p| self.zonk(p)).collect(), Box::new(self.zonk(&r))),
             Ty::Adt(id, args) => Ty::Adt(id, args.iter().map(|a| self.zonk(a)).collect()),
+            Ty::Map(k, v) => Ty::Map(Box::new(self.zonk(&k)), Box::new(self.zonk(&v))),
             other => other,
         }
     }
@@ -117,6 +120,10 @@ impl TyTable {
                 self.free_vars(&r, out);
             }
             Ty::Adt(_, args) => args.iter().for_each(|a| self.free_vars(a, out)),
+            Ty::Map(k, v) => {
+                self.free_vars(&k, out);
+                self.free_vars(&v, out);
+            }
             _ => {}
         }
     }
@@ -164,6 +171,10 @@ impl TyTable {
                     self.unify(x, y)?;
                 }
                 self.unify(r1, r2)
+            }
+            (Ty::Map(k1, v1), Ty::Map(k2, v2)) => {
+                self.unify(k1, k2)?;
+                self.unify(v1, v2)
             }
             (Ty::Adt(i, xs), Ty::Adt(j, ys)) if i == j && xs.len() == ys.len() => {
                 for (x, y) in xs.iter().zip(ys.iter()) {
@@ -294,6 +305,7 @@ impl fmt::Display for DisplayTy<'_> {
             },
             Ty::Array(e) => write!(f, "[{}]", sub(e)),
             Ty::Range(e) => write!(f, "Range<{}>", sub(e)),
+            Ty::Map(k, v) => write!(f, "Map<{}, {}>", sub(k), sub(v)),
             Ty::Adt(id, args) => {
                 write!(f, "{}", self.table.adt_names.get(*id as usize).map(|s| s.as_str()).unwrap_or("?"))?;
                 if !args.is_empty() {
@@ -341,6 +353,7 @@ pub fn type_name(t: &Ty, adt_names: &[String]) -> String {
         }
         Ty::Array(e) => format!("[{}]", type_name(e)),
         Ty::Range(e) => format!("Range<{}>", type_name(e)),
+        Ty::Map(k, v) => format!("Map<{}, {}>", type_name(k), type_name(v)),
         Ty::Func(ps, r) => {
             let params: Vec<String> = ps.iter().map(type_name).collect();
             if **r == Ty::Void {

@@ -1,8 +1,9 @@
 //! The display form of values (language reference section 12 and rule 16.6):
-//! `[1, 2]`, `Point { x: 1, y: -2 }`, `Name {}`, `Shape.Circle(1.5)`, `Option.None`;
-//! strings are quoted inside containers. Containers are walked with an explicit stack of
-//! open arrays, structs and enums (never by recursion), so any depth prints. A container
-//! that is already open (a cycle made with `SetField`) prints as `...`, so printing always
+//! `[1, 2]`, `Point { x: 1, y: -2 }`, `Name {}`, `Shape.Circle(1.5)`, `Option.None`,
+//! `{"a": 1, "b": 2}` (maps in insertion order), `{}`; strings are quoted inside
+//! containers. Containers are walked with an explicit stack of open arrays, structs, enums
+//! and maps (never by recursion), so any depth prints. A container that is already open (a
+//! cycle made with `SetField` or `MapSet`) prints as `...`, so printing always
 //! terminates; output past `MAX_ALLOC_BYTES` is an out-of-memory error.
 
 use std::collections::HashSet;
@@ -25,6 +26,8 @@ enum Kind<'p> {
     Struct(&'p [(String, TypeId)]),
     /// Payload types of the variant.
     Enum(&'p [TypeId]),
+    /// Key and value types; the items are keys and values alternating.
+    Map(TypeId, TypeId),
 }
 
 /// A container being printed: its handle, its items, the next one to print.
@@ -73,7 +76,9 @@ impl<'p> Walker<'p> {
         out: &mut Vec<u8>,
     ) -> HeapResult<()> {
         let t = rt(prog, ty)?;
-        if matches!(t, RtType::Array(_) | RtType::Struct { .. } | RtType::Enum { .. }) && self.on_path(v) {
+        let container =
+            matches!(t, RtType::Array(_) | RtType::Struct { .. } | RtType::Enum { .. } | RtType::Map { .. });
+        if container && self.on_path(v) {
             out.extend_from_slice(b"...");
             return Ok(());
         }
@@ -124,6 +129,12 @@ impl<'p> Walker<'p> {
                 }
                 Ok(())
             }
+            RtType::Map { key, value } => {
+                let items = heap.map(v)?.pairs();
+                out.push(b'{');
+                self.open_items(v, items, Kind::Map(*key, *value), b"}", out);
+                Ok(())
+            }
             RtType::Func { .. } => {
                 let f = heap.closure(v)?.func;
                 let name = prog.functions.get(f as usize).map_or("?", |f| f.name.as_str());
@@ -162,8 +173,24 @@ impl<'p> Walker<'p> {
 
 /// Appends the display form of `v` (type `ty`) to `out`; strings unquoted at top level.
 pub(crate) fn display(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId, out: &mut Vec<u8>) -> HeapResult<()> {
+    display_quoted(heap, prog, v, ty, false, out)
+}
+
+/// Appends the display form `v` has inside a container (a string is quoted).
+pub(crate) fn display_inner(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId, out: &mut Vec<u8>) -> HeapResult<()> {
+    display_quoted(heap, prog, v, ty, true, out)
+}
+
+fn display_quoted(
+    heap: &mut Heap,
+    prog: &Program,
+    v: u64,
+    ty: TypeId,
+    quoted: bool,
+    out: &mut Vec<u8>,
+) -> HeapResult<()> {
     let mut w = Walker { open: Vec::new(), deep: HashSet::new() };
-    w.value(heap, prog, v, ty, false, out)?;
+    w.value(heap, prog, v, ty, quoted, out)?;
     while let Some(top) = w.open.last_mut() {
         let i = top.next;
         let Some(&item) = top.items.get(i) else {
@@ -171,6 +198,7 @@ pub(crate) fn display(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId, out: 
                 Kind::Array(_) => b"]",
                 Kind::Struct(_) => b" }",
                 Kind::Enum(_) => b")",
+                Kind::Map(..) => b"}",
             };
             out.extend_from_slice(close);
             w.pop();
@@ -193,6 +221,14 @@ pub(crate) fn display(heap: &mut Heap, prog: &Program, v: u64, ty: TypeId, out: 
             Kind::Enum(payload) => {
                 out.extend_from_slice(sep);
                 *payload.get(i).ok_or_else(|| internal("enum payload"))?
+            }
+            Kind::Map(key, _) if i % 2 == 0 => {
+                out.extend_from_slice(sep);
+                key
+            }
+            Kind::Map(_, value) => {
+                out.extend_from_slice(b": ");
+                value
             }
         };
         w.value(heap, prog, item, ty, true, out)?;

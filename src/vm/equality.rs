@@ -1,6 +1,8 @@
 //! Structural equality (`EqDeep`, `assert_eq`, `contains`) and ordering (`sort`, `min`,
 //! `max`, string comparisons) of values of a known runtime type. Nested values (arrays,
-//! structs, enums) are compared with an explicit worklist, never by recursion.
+//! structs, enums, maps) are compared with an explicit worklist, never by recursion. Maps
+//! are equal when they have the same length and each key of one maps to an equal value in
+//! the other (order does not matter).
 
 use std::cmp::Ordering;
 
@@ -147,7 +149,44 @@ pub(crate) fn deep_eq(heap: &mut Heap, prog: &Program, a: u64, b: u64, ty: TypeI
                         !seen.enter(a, b) || slots(prog, &x.payload, &y.payload, payload.iter().copied(), &mut work)?
                     }
             }
+            RtType::Map { value, .. } => {
+                a == b || {
+                    let same_len = heap.map(a)?.len() == heap.map(b)?.len();
+                    same_len && (!seen.enter(a, b) || map_values(heap, prog, a, b, *value, &mut work)?)
+                }
+            }
             _ => a == b,
+        };
+        if !equal {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether every key of map `a` is in map `b` (same type) with an equal value: scalar
+/// values compared at once, the rest queued on `work`.
+fn map_values(
+    heap: &Heap,
+    prog: &Program,
+    a: u64,
+    b: u64,
+    value: TypeId,
+    work: &mut Vec<(u64, u64, TypeId)>,
+) -> HeapResult<bool> {
+    let (x, y) = (heap.map(a)?, heap.map(b)?);
+    let t = rt(prog, value)?;
+    for (hash, key, v) in x.entries() {
+        let Some(w) = y.find(heap, &prog.types, hash, key).and_then(|i| y.value_at(i)) else {
+            return Ok(false);
+        };
+        let equal = match t {
+            _ if bitwise_eq(t) => v == w,
+            RtType::F64 => f64::from_bits(v) == f64::from_bits(w),
+            _ => {
+                work.push((v, w, value));
+                true
+            }
         };
         if !equal {
             return Ok(false);

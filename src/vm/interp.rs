@@ -14,6 +14,7 @@ use super::arith::{self, f64_cmp, f64_op, index};
 use super::equality;
 use super::error::RuntimeError;
 use super::format;
+use super::maps;
 use super::natives::Flow;
 use super::VmConfig;
 use crate::bytecode::chunk::{CaptureSource, Constant, Program, RtType, TypeId};
@@ -542,6 +543,38 @@ impl<'a> Vm<'a> {
                         gc!();
                     }
                     Op::EnumTag => r[a] = tri!(self.heap.enum_tag(r[b])) as u64,
+
+                    // ---- maps ----
+                    Op::NewMap => {
+                        r[a] = tri!(self.heap.alloc_map(extra!() as TypeId));
+                        gc!();
+                    }
+                    Op::MapGet => match tri!(self.heap.map_get(&prog.types, r[b], r[c])) {
+                        Some(v) => r[a] = v,
+                        None => break maps::key_not_found(&mut self.heap, prog, r[b], r[c]),
+                    },
+                    Op::MapSet => {
+                        tri!(self.heap.map_set(&prog.types, r[a], r[b], r[c]));
+                        gc!();
+                    }
+                    Op::MapGetOpt | Op::MapRemove => {
+                        let ty = extra!() as TypeId;
+                        let v = if op == Op::MapGetOpt {
+                            tri!(self.heap.map_get(&prog.types, r[b], r[c]))
+                        } else {
+                            tri!(self.heap.map_remove(&prog.types, r[b], r[c]))
+                        };
+                        r[a] = maps::option(&mut self.heap, &self.unit_variants, ty, v);
+                        gc!();
+                    }
+                    Op::MapContains => r[a] = tri!(self.heap.map_get(&prog.types, r[b], r[c])).is_some() as u64,
+                    Op::MapLen => r[a] = tri!(self.heap.map(r[b])).len().min(i32::MAX as usize) as u64,
+                    Op::MapKeys | Op::MapValues => {
+                        let m = tri!(self.heap.map(r[b]));
+                        let items = if op == Op::MapKeys { m.keys() } else { m.values() };
+                        r[a] = self.heap.alloc_array(items, c != 0);
+                        gc!();
+                    }
 
                     // ---- output ----
                     Op::Print => {

@@ -5,7 +5,8 @@
 //! unwinding, traces), `roots.rs` (collection at safepoints), `arith.rs` (checked
 //! arithmetic, shifts, casts, loops), `display.rs` (the display form of values),
 //! `format.rs` (`as string` and `print` templates), `equality.rs`
-//! (deep equality and ordering), `natives.rs` (built-in functions).
+//! (deep equality and ordering), `natives.rs` (built-in functions), `maps.rs` (helpers
+//! of the map instructions; the map object is `heap/map.rs`).
 
 mod arith;
 mod display;
@@ -14,6 +15,7 @@ pub mod error;
 mod format;
 mod frames;
 mod interp;
+mod maps;
 mod natives;
 mod roots;
 #[cfg(test)]

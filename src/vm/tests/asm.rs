@@ -7,6 +7,7 @@
 //! .struct Point x:i32 y:i32            a struct type named `Point` (types may be declared
 //! .enum Option<str> Some(str) None     later in the text); displayed without `<...>`
 //! .array Point                         the type `[Point]`
+//! .map str i32                         the type `Map<str,i32>`
 //! .fn name params=1 regs=4 caps=R1*,C0     (R: register source, C: capture, *: reference)
 //! top:                    a label
 //!   AddI32 0 1 2          operands in field order; jumps name a label
@@ -51,22 +52,27 @@ pub fn ty(names: &[String], name: &str) -> u16 {
     names.iter().position(|n| n == name).unwrap_or_else(|| panic!("unknown type {name}")) as u16
 }
 
-/// Adds the types declared by `.struct`, `.enum` and `.array` lines to `prog.types`;
+/// Adds the types declared by `.struct`, `.enum`, `.array` and `.map` lines to `prog.types`;
 /// returns the names of all types.
 fn declare_types(src: &str, prog: &mut Program) -> Vec<String> {
     let mut names: Vec<String> = TYPES.iter().map(|(n, _)| n.to_string()).collect();
     let decls: Vec<Vec<&str>> = src
         .lines()
         .map(|l| l.split(';').next().unwrap_or("").split_whitespace().collect::<Vec<_>>())
-        .filter(|t| matches!(t.first(), Some(&(".struct" | ".enum" | ".array"))))
+        .filter(|t| matches!(t.first(), Some(&(".struct" | ".enum" | ".array" | ".map"))))
         .collect();
     for d in &decls {
-        names.push(if d[0] == ".array" { format!("[{}]", d[1]) } else { d[1].to_string() });
+        names.push(match d[0] {
+            ".array" => format!("[{}]", d[1]),
+            ".map" => format!("Map<{},{}>", d[1], d[2]),
+            _ => d[1].to_string(),
+        });
     }
     for d in &decls {
         let display = d[1].split('<').next().unwrap_or("").to_string();
         let t = match d[0] {
             ".array" => RtType::Array(ty(&names, d[1])),
+            ".map" => RtType::Map { key: ty(&names, d[1]), value: ty(&names, d[2]) },
             ".struct" => RtType::Struct {
                 name: display,
                 fields: d[2..]
@@ -139,7 +145,7 @@ pub fn assemble(src: &str) -> Program {
         let toks: Vec<&str> = line.split_whitespace().collect();
         match toks[0] {
             ".sig" => prog.print_sigs.push(toks[1..].iter().map(|t| ty(&names, t)).collect()),
-            ".struct" | ".enum" | ".array" => {}
+            ".struct" | ".enum" | ".array" | ".map" => {}
             ".const" => prog.constants.push(constant(line[6..].trim())),
             ".global" => prog.globals.push(Global { name: toks[1].into(), is_ref: toks.get(2) == Some(&"ref") }),
             ".fn" => {

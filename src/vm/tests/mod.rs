@@ -6,6 +6,7 @@ mod asm;
 mod calls;
 mod display;
 mod gc;
+mod maps;
 mod natives;
 mod ops;
 mod strings;

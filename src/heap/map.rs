@@ -1,0 +1,289 @@
+//! Map objects: hash maps that iterate in insertion order. Entries (key, value, hash) live
+//! in a vector in insertion order; a `hashbrown::HashTable` of (entry index, hash) slots
+//! finds them. Overwriting a key updates its entry in place (it keeps its position);
+//! removing one turns its entry into a tombstone (out of the table), so a re-inserted key
+//! goes to the end. Tombstones at the end are dropped at once; when more than half of the
+//! entries are tombstones the vector is compacted and the table rebuilt from the stored
+//! hashes (amortized O(1) per removal, and no key is ever re-hashed).
+//!
+//! Hashes are 32 bits (`key.rs`), kept in the table slots, so growing the table never reads
+//! the entries; the table's 64-bit hash is the 32 bits twice (hashbrown takes the bucket
+//! from the low bits and its 7-bit tag from the top bits).
+//!
+//! Keys hash and compare by their static type (`key.rs`). A lookup hashes the key first
+//! (with `&mut Heap`, flattening strings), then probes the table reading the heap only, so
+//! the map object and the keys it compares can be borrowed together.
+
+use hashbrown::hash_table::Entry as TableEntry;
+use hashbrown::HashTable;
+
+use super::key::{bits_key_hash, KeyKind};
+use super::object::Obj;
+use super::{bad_handle, out_of_memory, Heap, HeapResult};
+use crate::bytecode::chunk::{RtType, TypeId};
+use crate::diag::codes;
+use crate::vm::error::RuntimeError;
+
+/// What a map of one `RtType::Map` needs at run time, computed once per program.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MapInfo {
+    pub key: TypeId,
+    pub value: TypeId,
+    pub kind: KeyKind,
+    pub key_ref: bool,
+    pub value_ref: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    key: u64,
+    value: u64,
+    hash: u32,
+    /// False for a tombstone (a removed entry).
+    live: bool,
+}
+
+/// A table slot: an entry index and that entry's hash.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    idx: u32,
+    hash: u32,
+}
+
+/// The 64-bit hash hashbrown sees for a 32-bit key hash.
+#[inline(always)]
+fn wide(h: u32) -> u64 {
+    (h as u64) << 32 | h as u64
+}
+
+#[inline(always)]
+fn slot_hash(s: &Slot) -> u64 {
+    wide(s.hash)
+}
+
+/// Tombstones tolerated before compaction is considered.
+const MIN_DEAD: usize = 8;
+/// Estimated bytes per slot of the index table (a slot, a control byte, slack).
+const TABLE_SLOT_BYTES: usize = 10;
+
+#[derive(Debug)]
+pub struct MapObj {
+    /// The map's `RtType::Map`.
+    pub ty: TypeId,
+    pub info: MapInfo,
+    entries: Vec<Entry>,
+    /// One slot per live entry.
+    table: HashTable<Slot>,
+    /// Tombstones in `entries`.
+    dead: usize,
+}
+
+impl MapObj {
+    pub fn new(ty: TypeId, info: MapInfo) -> MapObj {
+        MapObj { ty, info, entries: Vec::new(), table: HashTable::new(), dead: 0 }
+    }
+
+    /// Number of live entries.
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// (hash, key, value) of the live entries in insertion order.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u64, u64)> + '_ {
+        self.entries.iter().filter(|e| e.live).map(|e| (e.hash, e.key, e.value))
+    }
+
+    pub fn keys(&self) -> Vec<u64> {
+        self.entries().map(|e| e.1).collect()
+    }
+
+    pub fn values(&self) -> Vec<u64> {
+        self.entries().map(|e| e.2).collect()
+    }
+
+    /// Keys and values alternating, in insertion order.
+    pub fn pairs(&self) -> Vec<u64> {
+        self.entries().flat_map(|e| [e.1, e.2]).collect()
+    }
+
+    /// Bytes owned outside the object's slot.
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<MapObj>()
+            + self.entries.capacity() * std::mem::size_of::<Entry>()
+            + self.table.capacity() * TABLE_SLOT_BYTES
+    }
+
+    /// Calls `f` with every heap reference among the live keys and values.
+    pub fn for_each_ref(&self, mut f: impl FnMut(u64)) {
+        let (k, v) = (self.info.key_ref, self.info.value_ref);
+        if !k && !v {
+            return;
+        }
+        for e in self.entries.iter().filter(|e| e.live) {
+            if k {
+                f(e.key);
+            }
+            if v {
+                f(e.value);
+            }
+        }
+    }
+
+    /// The index of the entry of `key`, whose hash is `hash`.
+    #[inline]
+    pub fn find(&self, heap: &Heap, types: &[RtType], hash: u32, key: u64) -> Option<usize> {
+        let (entries, kind) = (&self.entries, self.info.kind);
+        let eq = |s: &Slot| {
+            s.hash == hash
+                && entries
+                    .get(s.idx as usize)
+                    .is_some_and(|e| e.key == key || kind != KeyKind::Bits && heap.key_eq(types, kind, e.key, key))
+        };
+        self.table.find(wide(hash), eq).map(|s| s.idx as usize)
+    }
+
+    /// The value of entry `i` (an index `find` returned).
+    pub fn value_at(&self, i: usize) -> Option<u64> {
+        self.entries.get(i).map(|e| e.value)
+    }
+
+    fn set_value(&mut self, i: usize, value: u64) {
+        if let Some(e) = self.entries.get_mut(i) {
+            e.value = value;
+        }
+    }
+
+    /// Appends a new entry (the key must be absent).
+    fn insert_new(&mut self, hash: u32, key: u64, value: u64) -> HeapResult<()> {
+        let idx = self.next_index()?;
+        self.entries.push(Entry { key, value, hash, live: true });
+        self.table.insert_unique(wide(hash), Slot { idx, hash }, slot_hash);
+        Ok(())
+    }
+
+    /// Insert or overwrite in one probe, for keys compared by bits.
+    fn set_bits(&mut self, hash: u32, key: u64, value: u64) -> HeapResult<()> {
+        let idx = self.next_index()?;
+        let MapObj { entries, table, .. } = self;
+        let eq = |s: &Slot| s.hash == hash && entries.get(s.idx as usize).is_some_and(|e| e.key == key);
+        match table.entry(wide(hash), eq, slot_hash) {
+            TableEntry::Occupied(o) => {
+                if let Some(e) = entries.get_mut(o.get().idx as usize) {
+                    e.value = value;
+                }
+            }
+            TableEntry::Vacant(v) => {
+                v.insert(Slot { idx, hash });
+                entries.push(Entry { key, value, hash, live: true });
+            }
+        }
+        Ok(())
+    }
+
+    fn next_index(&self) -> HeapResult<u32> {
+        u32::try_from(self.entries.len()).map_err(|_| out_of_memory())
+    }
+
+    /// Removes entry `i` (an index `find` returned); returns its value.
+    fn remove_at(&mut self, i: usize) -> Option<u64> {
+        let e = self.entries.get_mut(i)?;
+        let slot = self.table.find_entry(wide(e.hash), |s| s.idx as usize == i).ok()?;
+        slot.remove();
+        let value = e.value;
+        *e = Entry { key: 0, value: 0, hash: 0, live: false };
+        self.dead += 1;
+        while self.entries.last().is_some_and(|e| !e.live) {
+            self.entries.pop();
+            self.dead -= 1;
+        }
+        if self.dead > MIN_DEAD && self.dead > self.table.len() {
+            self.compact();
+        }
+        Some(value)
+    }
+
+    /// Drops the tombstones and rebuilds the index table from the stored hashes.
+    fn compact(&mut self) {
+        self.entries.retain(|e| e.live);
+        self.dead = 0;
+        self.table.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            self.table.insert_unique(wide(e.hash), Slot { idx: i as u32, hash: e.hash }, slot_hash);
+        }
+    }
+}
+
+impl Heap {
+    /// A new empty map of type `ty` (an `RtType::Map` of the program).
+    pub fn alloc_map(&mut self, ty: TypeId) -> HeapResult<u64> {
+        let info = self.layouts.map_info(ty).ok_or_else(|| {
+            RuntimeError::new(codes::INTERNAL, format!("internal error: type {ty} is not a map type"))
+        })?;
+        Ok(self.alloc(Obj::Map(Box::new(MapObj::new(ty, info)))))
+    }
+
+    pub fn map(&self, h: u64) -> HeapResult<&MapObj> {
+        match self.get(h) {
+            Some(Obj::Map(m)) => Ok(m),
+            _ => Err(bad_handle(h, "map")),
+        }
+    }
+
+    fn map_mut(&mut self, h: u64) -> HeapResult<&mut MapObj> {
+        match self.get_mut(h) {
+            Some(Obj::Map(m)) => Ok(m),
+            _ => Err(bad_handle(h, "map")),
+        }
+    }
+
+    /// The hash of `key` and the index of its entry in map `m`, if present.
+    fn map_lookup(&mut self, types: &[RtType], m: u64, key: u64) -> HeapResult<(u32, Option<usize>)> {
+        let kind = self.map(m)?.info.kind;
+        let hash = self.key_hash(types, kind, key)?;
+        let map = self.map(m)?;
+        Ok((hash, map.find(self, types, hash, key)))
+    }
+
+    /// The value of `key` in map `m`.
+    #[inline]
+    pub fn map_get(&mut self, types: &[RtType], m: u64, key: u64) -> HeapResult<Option<u64>> {
+        let map = self.map(m)?;
+        if map.info.kind == KeyKind::Bits {
+            let hash = bits_key_hash(key);
+            return Ok(map.find(self, types, hash, key).and_then(|i| map.value_at(i)));
+        }
+        let (_, i) = self.map_lookup(types, m, key)?;
+        Ok(i.and_then(|i| self.map(m).ok()?.value_at(i)))
+    }
+
+    /// `m[key] = value`: overwrites in place, or appends a new entry (accounting growth).
+    pub fn map_set(&mut self, types: &[RtType], m: u64, key: u64, value: u64) -> HeapResult<()> {
+        let kind = self.map(m)?.info.kind;
+        let (hash, found) = match kind {
+            KeyKind::Bits => (bits_key_hash(key), None),
+            _ => self.map_lookup(types, m, key)?,
+        };
+        let map = self.map_mut(m)?;
+        let before = map.bytes();
+        match (kind, found) {
+            (KeyKind::Bits, _) => map.set_bits(hash, key, value)?,
+            (_, Some(i)) => map.set_value(i, value),
+            (_, None) => map.insert_new(hash, key, value)?,
+        }
+        let grown = map.bytes().saturating_sub(before);
+        self.account(grown);
+        Ok(())
+    }
+
+    /// Removes `key` from map `m`; returns its value if it was present.
+    pub fn map_remove(&mut self, types: &[RtType], m: u64, key: u64) -> HeapResult<Option<u64>> {
+        match self.map_lookup(types, m, key)? {
+            (_, Some(i)) => Ok(self.map_mut(m)?.remove_at(i)),
+            (_, None) => Ok(None),
+        }
+    }
+}
