@@ -51,7 +51,9 @@ for f in "$SHARED"/programs/*.orus "$SHARED/programs/expected.txt"; do
 done
 
 missing=()
-for rt in lua5.4 luajit python3 node; do command -v "$rt" >/dev/null 2>&1 || missing+=("$rt"); done
+for rt in "${LUA54:-lua5.4}" "${LUAJIT:-luajit}" "${PYTHON:-python3}" "${NODE:-node}"; do
+  command -v "$rt" >/dev/null 2>&1 || missing+=("$rt")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "compare.sh: note: not installed, left out: ${missing[*]} (apt-get install -y lua5.4 luajit python3 nodejs)" >&2
 fi

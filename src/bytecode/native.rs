@@ -73,4 +73,7 @@ natives! {
     Chars,
     /// exit(code: i32): ends the program with that exit code
     Exit,
+    /// find(s, sub) -> Option<i32>: byte index of the first occurrence; type arg = the
+    /// TypeId of `Option<i32>`
+    StrFind,
 }

@@ -120,7 +120,8 @@ pub fn native_arity(n: Native) -> usize {
         Input | Timestamp => 0,
         InputPrompt | ParseInt | ParseFloat | Assert | Abs | Sort | Sorted | Reverse | Trim | ToUpper | ToLower
         | Chars | Exit => 1,
-        Min | Max | ArrayRemove | ArrayContains | StrContains | StartsWith | EndsWith | Split | Join | Repeat => 2,
+        Min | Max | ArrayRemove | ArrayContains | StrContains | StrFind | StartsWith | EndsWith | Split | Join
+        | Repeat => 2,
         AssertEq | ArrayInsert | Replace => 3,
     }
 }
@@ -128,7 +129,7 @@ pub fn native_arity(n: Native) -> usize {
 /// Whether a native reads the type argument of its `CallN`.
 pub fn native_uses_type(n: Native) -> bool {
     use Native::*;
-    matches!(n, AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains)
+    matches!(n, AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains | StrFind)
 }
 
 /// Checks the whole program once at load; the error names the function and pc.

@@ -93,6 +93,10 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             Builtin::Replace => self.native(Native::Replace, &Ty::Void, args, call, dst),
             Builtin::Repeat => self.native(Native::Repeat, &Ty::Void, args, call, dst),
             Builtin::Chars => self.native(Native::Chars, &Ty::Void, args, call, dst),
+            Builtin::Find => {
+                let option = self.node_type(call.id);
+                self.native(Native::StrFind, &option, args, call, dst)
+            }
             Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => {}
         }
     }

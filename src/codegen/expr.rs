@@ -289,7 +289,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             (BinOp::Shr, I64) => (Op::ShrI64, false),
             (BinOp::Shr, U32) => (Op::ShrU32, false),
             (BinOp::Shr, _) => (Op::ShrU64, false),
-            (BinOp::Eq | BinOp::Ne, Array(_) | Range(_) | Adt(..)) => {
+            (BinOp::Eq | BinOp::Ne, Array(_) | Range(_) | Adt(..) | Map(..)) => {
                 let tid = self.g.type_id(t);
                 self.abc_x(Op::EqDeep, dst, l, r, tid as u32);
                 if op == BinOp::Ne {

@@ -1,14 +1,16 @@
 //! Map objects: hash maps that iterate in insertion order. Entries (key, value, hash) live
-//! in a vector in insertion order; a `hashbrown::HashTable` of (entry index, hash) slots
-//! finds them. Overwriting a key updates its entry in place (it keeps its position);
-//! removing one turns its entry into a tombstone (out of the table), so a re-inserted key
-//! goes to the end. Tombstones at the end are dropped at once; when more than half of the
-//! entries are tombstones the vector is compacted and the table rebuilt from the stored
-//! hashes (amortized O(1) per removal, and no key is ever re-hashed).
+//! in a vector in insertion order; a `hashbrown::HashTable` of entry indices finds them.
+//! Overwriting a key updates its entry in place (it keeps its position); removing one turns
+//! its entry into a tombstone (out of the table), so a re-inserted key goes to the end.
+//! Tombstones at the end are dropped at once; when more than half of the entries are
+//! tombstones the vector is compacted and the table rebuilt from the stored hashes
+//! (amortized O(1) per removal, and no key is ever re-hashed).
 //!
-//! Hashes are 32 bits (`key.rs`), kept in the table slots, so growing the table never reads
-//! the entries; the table's 64-bit hash is the 32 bits twice (hashbrown takes the bucket
-//! from the low bits and its 7-bit tag from the top bits).
+//! Hashes are 32 bits (`key.rs`); the table's 64-bit hash is the 32 bits twice (hashbrown
+//! takes the bucket from the low bits and its 7-bit tag from the top bits). The table holds
+//! only 4-byte indices: keeping the hash beside each index would spare reading the entries
+//! when the table grows, but doubles the table, and lookups in a large map (bound by cache
+//! misses on the table) measured about twice as slow.
 //!
 //! Keys hash and compare by their static type (`key.rs`). A lookup hashes the key first
 //! (with `&mut Heap`, flattening strings), then probes the table reading the heap only, so
@@ -43,28 +45,22 @@ struct Entry {
     live: bool,
 }
 
-/// A table slot: an entry index and that entry's hash.
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    idx: u32,
-    hash: u32,
-}
-
 /// The 64-bit hash hashbrown sees for a 32-bit key hash.
 #[inline(always)]
 fn wide(h: u32) -> u64 {
     (h as u64) << 32 | h as u64
 }
 
+/// The table hash of entry `i` (for rehashing when the table grows).
 #[inline(always)]
-fn slot_hash(s: &Slot) -> u64 {
-    wide(s.hash)
+fn rehash(entries: &[Entry], i: u32) -> u64 {
+    entries.get(i as usize).map_or(0, |e| wide(e.hash))
 }
 
 /// Tombstones tolerated before compaction is considered.
 const MIN_DEAD: usize = 8;
-/// Estimated bytes per slot of the index table (a slot, a control byte, slack).
-const TABLE_SLOT_BYTES: usize = 10;
+/// Estimated bytes per slot of the index table (an index, a control byte, slack).
+const TABLE_SLOT_BYTES: usize = 6;
 
 #[derive(Debug)]
 pub struct MapObj {
@@ -72,8 +68,8 @@ pub struct MapObj {
     pub ty: TypeId,
     pub info: MapInfo,
     entries: Vec<Entry>,
-    /// One slot per live entry.
-    table: HashTable<Slot>,
+    /// The index of each live entry.
+    table: HashTable<u32>,
     /// Tombstones in `entries`.
     dead: usize,
 }
@@ -137,13 +133,12 @@ impl MapObj {
     #[inline]
     pub fn find(&self, heap: &Heap, types: &[RtType], hash: u32, key: u64) -> Option<usize> {
         let (entries, kind) = (&self.entries, self.info.kind);
-        let eq = |s: &Slot| {
-            s.hash == hash
-                && entries
-                    .get(s.idx as usize)
-                    .is_some_and(|e| e.key == key || kind != KeyKind::Bits && heap.key_eq(types, kind, e.key, key))
+        let eq = |i: &u32| {
+            entries.get(*i as usize).is_some_and(|e| {
+                e.key == key || kind != KeyKind::Bits && e.hash == hash && heap.key_eq(types, kind, e.key, key)
+            })
         };
-        self.table.find(wide(hash), eq).map(|s| s.idx as usize)
+        self.table.find(wide(hash), eq).map(|i| *i as usize)
     }
 
     /// The value of entry `i` (an index `find` returned).
@@ -160,8 +155,9 @@ impl MapObj {
     /// Appends a new entry (the key must be absent).
     fn insert_new(&mut self, hash: u32, key: u64, value: u64) -> HeapResult<()> {
         let idx = self.next_index()?;
-        self.entries.push(Entry { key, value, hash, live: true });
-        self.table.insert_unique(wide(hash), Slot { idx, hash }, slot_hash);
+        let MapObj { entries, table, .. } = self;
+        entries.push(Entry { key, value, hash, live: true });
+        table.insert_unique(wide(hash), idx, |i| rehash(entries, *i));
         Ok(())
     }
 
@@ -169,15 +165,15 @@ impl MapObj {
     fn set_bits(&mut self, hash: u32, key: u64, value: u64) -> HeapResult<()> {
         let idx = self.next_index()?;
         let MapObj { entries, table, .. } = self;
-        let eq = |s: &Slot| s.hash == hash && entries.get(s.idx as usize).is_some_and(|e| e.key == key);
-        match table.entry(wide(hash), eq, slot_hash) {
+        let eq = |i: &u32| entries.get(*i as usize).is_some_and(|e| e.key == key);
+        match table.entry(wide(hash), eq, |i| rehash(entries, *i)) {
             TableEntry::Occupied(o) => {
-                if let Some(e) = entries.get_mut(o.get().idx as usize) {
+                if let Some(e) = entries.get_mut(*o.get() as usize) {
                     e.value = value;
                 }
             }
             TableEntry::Vacant(v) => {
-                v.insert(Slot { idx, hash });
+                v.insert(idx);
                 entries.push(Entry { key, value, hash, live: true });
             }
         }
@@ -191,7 +187,7 @@ impl MapObj {
     /// Removes entry `i` (an index `find` returned); returns its value.
     fn remove_at(&mut self, i: usize) -> Option<u64> {
         let e = self.entries.get_mut(i)?;
-        let slot = self.table.find_entry(wide(e.hash), |s| s.idx as usize == i).ok()?;
+        let slot = self.table.find_entry(wide(e.hash), |j| *j as usize == i).ok()?;
         slot.remove();
         let value = e.value;
         *e = Entry { key: 0, value: 0, hash: 0, live: false };
@@ -210,9 +206,10 @@ impl MapObj {
     fn compact(&mut self) {
         self.entries.retain(|e| e.live);
         self.dead = 0;
-        self.table.clear();
-        for (i, e) in self.entries.iter().enumerate() {
-            self.table.insert_unique(wide(e.hash), Slot { idx: i as u32, hash: e.hash }, slot_hash);
+        let MapObj { entries, table, .. } = self;
+        table.clear();
+        for (i, e) in entries.iter().enumerate() {
+            table.insert_unique(wide(e.hash), i as u32, |j| rehash(entries, *j));
         }
     }
 }

@@ -224,4 +224,6 @@ impl Heap {
 }
 
 #[cfg(test)]
+mod map_tests;
+#[cfg(test)]
 mod tests;

@@ -173,6 +173,7 @@ builtins! {
     Replace = "replace",
     Repeat = "repeat",
     Chars = "chars",
+    Find = "find",
     SomeVariant = "Some",
     NoneVariant = "None",
     OkVariant = "Ok",

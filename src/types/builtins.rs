@@ -314,6 +314,10 @@ impl<'a> Infer<'a> {
                 self.expect_args(&[Ty::Str], &types, args);
                 Ty::array(Ty::Str)
             }
+            Builtin::Find => {
+                self.expect_args(&[Ty::Str, Ty::Str], &types, args);
+                Ty::Adt(OPTION, vec![Ty::I32])
+            }
             Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => Ty::Unknown,
         }
     }
@@ -351,6 +355,7 @@ fn builtin_arity(b: Builtin) -> (usize, usize) {
         Builtin::Trim | Builtin::ToUpper | Builtin::ToLower | Builtin::Chars => (1, 1),
         Builtin::Push | Builtin::Remove | Builtin::Contains | Builtin::Min | Builtin::Max | Builtin::IsType => (2, 2),
         Builtin::StartsWith | Builtin::EndsWith | Builtin::Split | Builtin::Join | Builtin::Repeat => (2, 2),
+        Builtin::Find => (2, 2),
         Builtin::Insert | Builtin::AssertEq | Builtin::Replace => (3, 3),
         Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => (0, usize::MAX),
     }

@@ -13,10 +13,13 @@ pub mod adt;
 mod builtins;
 pub mod classes;
 mod data;
+mod exprs;
+mod groups;
 pub(crate) mod infer;
 mod maps;
 mod patterns;
 mod scc;
+mod stmts;
 pub mod ty;
 
 use crate::diag::Diagnostic;

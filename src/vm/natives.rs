@@ -130,6 +130,12 @@ impl Vm<'_> {
             }
             Native::ArrayContains => self.array_contains(a0, a1, ty)?,
             Native::StrContains => self.str_test(a0, a1, |s, t| find(s, t).is_some())?,
+            Native::StrFind => {
+                let needle = self.heap.str_bytes(a1)?.to_vec();
+                let at = find(self.heap.str_bytes(a0)?, &needle);
+                let at = at.map(|i| i as i32 as i64 as u64);
+                super::maps::option(&mut self.heap, &self.unit_variants, ty, at)
+            }
             Native::StartsWith => self.str_test(a0, a1, |s, t| s.starts_with(t))?,
             Native::EndsWith => self.str_test(a0, a1, |s, t| s.ends_with(t))?,
             Native::Split => {

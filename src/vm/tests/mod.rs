@@ -6,6 +6,8 @@ mod asm;
 mod calls;
 mod display;
 mod gc;
+mod map_gc;
+mod map_show;
 mod maps;
 mod natives;
 mod ops;
