@@ -18,6 +18,12 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             let r = self.alloc_for(&t);
             self.locals.insert(*b, r);
         }
+        for (p, b) in decl.params.iter().zip(&params) {
+            if let Some(n) = p.ty.as_ref().and_then(fixed_length) {
+                let r = self.locals[b];
+                self.check_length(r, n);
+            }
+        }
         for b in &params {
             if self.g.res.binding(*b).boxed {
                 let r = self.locals[b];
@@ -167,10 +173,24 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let mark = self.mark();
         match &s.kind {
             StmtKind::Expr(e) => self.expr_discard(e),
-            StmtKind::Decl { name, value, .. } | StmtKind::Const { name, value, .. } => {
+            StmtKind::Decl { name, value, ty, .. } => {
                 if let Some(b) = self.g.res.decl(name) {
                     let keep = self.store_new(b, value);
+                    if let Some(n) = ty.as_ref().and_then(fixed_length) {
+                        let place = self.place(b);
+                        let r = self.alloc(true);
+                        self.load_place(place, r);
+                        self.check_length(r, n);
+                        self.free_to(r as usize);
+                    }
                     if keep {
+                        return;
+                    }
+                }
+            }
+            StmtKind::Const { name, value, .. } => {
+                if let Some(b) = self.g.res.decl(name) {
+                    if self.store_new(b, value) {
                         return;
                     }
                 }
@@ -353,6 +373,21 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             }
             _ => {}
         }
+    }
+
+    /// Raise a runtime error unless the array in `r` has exactly `n` elements (`[T, N]`).
+    fn check_length(&mut self, r: Reg, n: u64) {
+        let len = self.alloc(false);
+        self.abc(Op::ArrayLen, len, r, 0);
+        let k = self.alloc(false);
+        self.load_bits(k, n);
+        self.abc(Op::Eq, len, len, k);
+        let ok = self.jump(Op::JmpIf, len);
+        let msg = self.alloc(true);
+        self.load_str(msg, &format!("array length mismatch: the annotation requires {n} element(s)"));
+        self.abc(Op::Panic, msg, 0, 0);
+        self.patch_to_here(ok);
+        self.free_to(len as usize);
     }
 
     fn element_setter(&self, base: &Expr) -> Op {
@@ -592,5 +627,13 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let function = child.finish();
         self.g.install(index, function);
         self.abx(Op::Closure, dst, index as u16);
+    }
+}
+
+/// `N` of a `[T, N]` annotation.
+fn fixed_length(t: &TypeExpr) -> Option<u64> {
+    match &t.kind {
+        TypeExprKind::Array { len, .. } => *len,
+        _ => None,
     }
 }

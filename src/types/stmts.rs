@@ -48,6 +48,9 @@ impl<'a> Infer<'a> {
             StmtKind::Decl { name, ty, value, .. } => {
                 let vt = self.expr(value);
                 self.reject_void(&vt, value);
+                if let Some(ann) = ty {
+                    self.check_literal_length(ann, value);
+                }
                 let bt = match ty {
                     Some(ann) => {
                         let at = self.type_expr(ann);
@@ -114,6 +117,31 @@ impl<'a> Infer<'a> {
             }
         }
         BlockValue::NoValue
+    }
+
+    /// `xs: [T, N] = [a, b]`: a literal of the wrong length is a compile error (other
+    /// values are checked when the binding is made, at run time).
+    pub(super) fn check_literal_length(&mut self, ann: &TypeExpr, value: &Expr) {
+        let TypeExprKind::Array { len: Some(want), .. } = &ann.kind else { return };
+        let found = match &value.kind {
+            ExprKind::Array(items) => items.len() as u64,
+            ExprKind::ArrayFill { count, .. } => match count.kind {
+                ExprKind::Int { value, .. } => value,
+                _ => return,
+            },
+            _ => return,
+        };
+        if found != *want {
+            self.diags.push(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("expected an array of length {want}, found {found} element(s)"),
+                    value.span,
+                    format!("this array has {found} element(s)"),
+                )
+                .with_label(ann.span, format!("the annotation requires exactly {want}")),
+            );
+        }
     }
 
     pub(super) fn not_supported(&mut self, what: &str, span: Span) -> Ty {
