@@ -147,14 +147,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             ExprKind::Array(items) => self.array_literal(items, &t, dst),
             ExprKind::ArrayFill { value, count } => self.array_fill(value, count, &t, dst),
             ExprKind::Range { start, end, step, inclusive } => {
-                let a = self.alloc_n(4);
-                self.expr_into(start, a);
-                self.expr_into(end, a + 1);
-                match step {
-                    Some(s) => self.expr_into(s, a + 2),
-                    None => self.load_int(a + 2, 1),
-                }
-                self.load_int(a + 3, *inclusive as i64);
+                let a = self.range_window(start, end, step.as_deref(), *inclusive);
                 let elem = match &t {
                     Ty::Range(e) => (**e).clone(),
                     _ => Ty::I32,
@@ -179,6 +172,20 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             ExprKind::Error => {}
         }
         self.free_to(mark);
+    }
+
+    /// Four consecutive registers holding start, end, step (default 1) and inclusive: the
+    /// operand window of `ForPrep*` and `NewRange`.
+    pub fn range_window(&mut self, start: &Expr, end: &Expr, step: Option<&Expr>, inclusive: bool) -> Reg {
+        let a = self.alloc_n(4);
+        self.expr_into(start, a);
+        self.expr_into(end, a + 1);
+        match step {
+            Some(s) => self.expr_into(s, a + 2),
+            None => self.load_int(a + 2, 1),
+        }
+        self.load_int(a + 3, inclusive as i64);
+        a
     }
 
     fn int_const(&mut self, dst: Reg, value: u64, negated: bool, t: &Ty) {
@@ -454,6 +461,16 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.direct_call(index, &all, e, dst);
             }
             Some(CallTarget::MapMethod(m)) => self.map_method(m, callee, args, e, dst),
+            Some(CallTarget::FieldCall(slot)) => {
+                if let ExprKind::Field { base, .. } = &callee.kind {
+                    let b = self.expr_reg(base);
+                    let a = self.alloc(true);
+                    self.abc(Op::GetField, a, b, slot as u8);
+                    self.place_args(a, args.iter());
+                    self.abc(Op::Call, a, args.len() as u8, 0);
+                    self.finish_call(e, a, dst);
+                }
+            }
             Some(CallTarget::EnumMethod(m)) => {
                 if let ExprKind::Field { base, .. } = &callee.kind {
                     self.enum_method(m, base, args, e, dst);

@@ -451,14 +451,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let it = self.node_type(iter.id);
         match (&iter.kind, &it) {
             (ExprKind::Range { start, end, step, inclusive }, Ty::Range(elem)) => {
-                let a = self.alloc_n(4);
-                self.expr_into(start, a);
-                self.expr_into(end, a + 1);
-                match step {
-                    Some(s) => self.expr_into(s, a + 2),
-                    None => self.load_int(a + 2, 1),
-                }
-                self.load_int(a + 3, *inclusive as i64);
+                let a = self.range_window(start, end, step.as_deref(), *inclusive);
                 self.counted_loop(label, var, a, elem, body);
             }
             (_, Ty::Range(elem)) => {

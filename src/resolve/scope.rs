@@ -35,6 +35,8 @@ pub struct Resolver<'d> {
     loops: Vec<LoopCtx>,
     /// Bodies of module-level lambdas, resolved once every module-level name is known.
     deferred: Vec<(FnId, FnDecl)>,
+    /// Enum variant names with their qualified form, for "did you mean `Shape.Circle`".
+    variant_names: HashMap<String, String>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -46,6 +48,7 @@ impl<'d> Resolver<'d> {
             fn_stack: Vec::new(),
             loops: Vec::new(),
             deferred: Vec::new(),
+            variant_names: HashMap::new(),
             diags,
         }
     }
@@ -179,6 +182,17 @@ impl<'d> Resolver<'d> {
     }
 
     fn report_unknown(&mut self, name: &Ident) {
+        if let Some(qualified) = self.variant_names.get(&name.name) {
+            let d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                format!("unknown name `{}`", name.name),
+                name.span,
+                "enum variants are written with their type",
+            )
+            .with_help(format!("did you mean `{qualified}`?"));
+            self.diags.push(d);
+            return;
+        }
         let candidates = self.visible_names();
         self.diags.push(unknown_name(name, candidates));
     }
@@ -218,7 +232,12 @@ impl<'d> Resolver<'d> {
                     self.declare(name, false, true);
                 }
                 StmtKind::Struct(d) => self.declare_type(&d.name),
-                StmtKind::Enum(d) => self.declare_type(&d.name),
+                StmtKind::Enum(d) => {
+                    self.declare_type(&d.name);
+                    for v in &d.variants {
+                        self.variant_names.insert(v.name.name.clone(), format!("{}.{}", d.name.name, v.name.name));
+                    }
+                }
                 StmtKind::Impl(imp) => self.hoist_methods(imp),
                 _ => {}
             }
@@ -620,8 +639,18 @@ impl<'d> Resolver<'d> {
     fn pattern_bindings(&mut self, p: &Pattern) {
         match &p.kind {
             PatternKind::Binding(n) => {
-                let is_unit_variant = matches!(n.name.as_str(), "None");
-                if !is_unit_variant {
+                if let Some(qualified) = self.variant_names.get(&n.name) {
+                    // A bare variant name would silently bind everything.
+                    let d = Diagnostic::error(
+                        codes::UNKNOWN_VARIANT,
+                        format!("`{}` in a pattern is a new binding, not the variant", n.name),
+                        n.span,
+                        "this would match every value",
+                    )
+                    .with_help(format!("write `{qualified}` to match the variant"));
+                    self.diags.push(d);
+                }
+                if n.name != "None" {
                     self.declare(n, false, false);
                 }
             }

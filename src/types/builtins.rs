@@ -149,13 +149,45 @@ impl<'a> Infer<'a> {
             all.extend(args.iter());
             return Some(self.builtin(b, &all, Some(bt), call.span));
         }
+        if let Some(t) = self.call_fn_field(call, base, &bt, name, args) {
+            return Some(t);
+        }
         let shown = self.table().display(&bt);
-        Some(self.error(Diagnostic::error(
+        let mut candidates: Vec<String> =
+            Builtin::ALL.iter().filter(|b| !b.is_variant()).map(|b| b.name().to_string()).collect();
+        if let Ty::Adt(id, _) = self.table().shallow(&bt) {
+            let type_name = self.t.adts.get(id as usize).map(|d| d.name.clone()).unwrap_or_default();
+            candidates.extend(self.res.methods.keys().filter(|(t, _)| *t == type_name).map(|(_, m)| m.clone()));
+        }
+        let mut d = Diagnostic::error(
             codes::UNKNOWN_METHOD,
             format!("no method `{}` for `{shown}`", name.name),
             name.span,
             "unknown method",
-        )))
+        );
+        if let Some(best) = crate::resolve::suggest::closest(&name.name, candidates.iter().map(|s| s.as_str())) {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+        Some(self.error(d))
+    }
+
+    /// `h.run(x)` where `run` is a struct field holding a function (and not a method):
+    /// call the stored function.
+    fn call_fn_field(&mut self, call: &Expr, base: &Expr, bt: &Ty, name: &Ident, args: &[Expr]) -> Option<Ty> {
+        let Ty::Adt(id, targs) = self.table().shallow(bt) else { return None };
+        let (slot, fty) = {
+            let (slot, f) = self.t.adts.get(id as usize)?.field(&name.name)?;
+            (slot, f.ty.clone())
+        };
+        let fty = self.instantiate_in(id, &targs, &fty);
+        if !matches!(self.table().shallow(&fty), Ty::Func(..)) {
+            return None;
+        }
+        let _ = base;
+        self.t.field_slots.insert(call.id, slot as u32);
+        self.record_call_target(call.id, CallTarget::FieldCall(slot as u32));
+        let arg_types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
+        Some(self.apply(&fty, &arg_types, args, call.span, name.span))
     }
 
     /// `first`: the receiver's type when it was already inferred (method-call syntax).

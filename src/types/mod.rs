@@ -51,6 +51,8 @@ pub enum CallTarget {
     Associated(FnId),
     /// A prelude method of `Option`/`Result` (`unwrap`, `is_some`, `map`, ...), receiver first.
     EnumMethod(&'static str),
+    /// `value.field(args)`: call the function stored in struct field `slot`.
+    FieldCall(u32),
     /// `Map.new()` ("new") or a map method (`get`, `remove`, `keys`, `values`), receiver first.
     MapMethod(&'static str),
 }
