@@ -730,7 +730,13 @@ fn human_runtime(err: &RuntimeError, files: &mut Files<'_>, color: bool) -> Stri
 
 fn short_runtime(err: &RuntimeError, files: &mut Files<'_>) -> String {
     match err.trace.first() {
-        Some(f) => format!("{}:{}: error[{}]: {}\n", files.name(f.file), f.line, err.code, one_line(&err.message)),
+        Some(f) => {
+            // The VM records lines only: the column is the line's first code character, as
+            // in the human format, so every format names `file:line:col`.
+            let text = files.prepared(f.file).and_then(|p| p.line_text(f.line as usize)).map(str::to_string);
+            let col = text.as_deref().map(first_code_column).unwrap_or(1);
+            format!("{}:{}:{}: error[{}]: {}\n", files.name(f.file), f.line, col, err.code, one_line(&err.message))
+        }
         None => format!("error[{}]: {}\n", err.code, one_line(&err.message)),
     }
 }
