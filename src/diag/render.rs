@@ -1072,7 +1072,7 @@ mod tests {
     fn runtime_short_and_json() {
         let (err, files) = ratio_error();
         let short = render_runtime_error(&err, &files, ErrorFormat::Short, false);
-        assert_eq!(short, "ratio.orus:3: error[E0001]: division by zero\n");
+        assert_eq!(short, "ratio.orus:3:5: error[E0001]: division by zero\n");
         let json = render_runtime_error(&err, &files, ErrorFormat::Json, false);
         assert_eq!(
             json,
