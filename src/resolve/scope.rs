@@ -462,6 +462,30 @@ impl<'d> Resolver<'d> {
             })
             .collect();
         let all_new = names.len() == targets.len() && names.iter().all(|n| self.lookup_entry(&n.name).is_none());
+        let some_new =
+            names.iter().any(|n| self.lookup_entry(&n.name).is_none() && Builtin::from_name(&n.name).is_none());
+        if targets.len() > 1 && some_new && !all_new {
+            // Declare the new names anyway so later uses do not cascade into more errors.
+            let span = targets[0].span.to(targets[targets.len() - 1].span);
+            self.diags.push(
+                Diagnostic::error(
+                    codes::INVALID_TARGET,
+                    "chained assignment mixes new and existing names",
+                    span,
+                    "all targets must be new, or all existing `mut` bindings",
+                )
+                .with_help("split it into separate statements"),
+            );
+            for t in targets {
+                if let ExprKind::Name(n) = &t.kind {
+                    if self.lookup_entry(&n.name).is_none() {
+                        let b = self.declare(n, false, false);
+                        self.out.targets.insert(t.id, AssignKind::Declare(b));
+                    }
+                }
+            }
+            return;
+        }
         for t in targets {
             match &t.kind {
                 ExprKind::Name(n) if all_new => {

@@ -301,7 +301,8 @@ impl fmt::Display for DisplayTy<'_> {
         match &self.ty {
             Ty::Var(v) => match self.table.state(*v) {
                 VarState::Unbound { literal: true, .. } => write!(f, "{{integer}}"),
-                _ => write!(f, "T{v}"),
+                // Not yet known: shown as `_`, as Rust does, rather than an internal name.
+                _ => write!(f, "_"),
             },
             Ty::Array(e) => write!(f, "[{}]", sub(e)),
             Ty::Range(e) => write!(f, "Range<{}>", sub(e)),
