@@ -10,19 +10,32 @@ use super::{Heap, MIN_THRESHOLD};
 
 impl Heap {
     /// Marks everything reachable from `roots`, frees the rest, and sets the next threshold
-    /// to twice the live size (at least `MIN_THRESHOLD`; zero in stress mode).
+    /// to twice the live size (at least `MIN_THRESHOLD`, at most the heap limit; zero in
+    /// stress mode).
     pub fn collect(&mut self, roots: &[u64]) {
         let start = Instant::now();
+        self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.bytes);
         for &r in roots {
             self.mark(r);
         }
         self.drain_gray();
         let live = self.sweep();
         self.bytes = live;
-        self.threshold = if self.stress { 0 } else { live.saturating_mul(2).max(MIN_THRESHOLD) };
-        self.stats.collections += 1;
-        self.stats.live_bytes = live;
-        self.stats.total_pause += start.elapsed();
+        self.threshold = if self.stress { 0 } else { live.saturating_mul(2).max(MIN_THRESHOLD).min(self.limit) };
+        let pause = start.elapsed();
+        let s = &mut self.stats;
+        s.collections += 1;
+        s.live_bytes = live;
+        s.peak_live_bytes = s.peak_live_bytes.max(live);
+        s.total_pause += pause;
+        s.max_pause = s.max_pause.max(pause);
+    }
+
+    /// The counters, with the peak heap size brought up to date.
+    pub fn final_stats(&self) -> super::GcStats {
+        let mut s = self.stats;
+        s.peak_heap_bytes = s.peak_heap_bytes.max(self.bytes);
+        s
     }
 
     fn mark(&mut self, h: u64) {

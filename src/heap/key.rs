@@ -165,7 +165,7 @@ impl Heap {
             return Some(Cow::Borrowed(b));
         }
         let mut out = Vec::with_capacity(self.str_len(h).ok()?);
-        self.gather(h, &mut out, None).ok()?;
+        self.gather(h, &mut out).ok()?;
         Some(Cow::Owned(out))
     }
 

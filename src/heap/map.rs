@@ -113,6 +113,11 @@ impl MapObj {
             + self.table.capacity() * TABLE_SLOT_BYTES
     }
 
+    /// Whether adding an entry reallocates the entry vector (roughly doubling the map).
+    fn full(&self) -> bool {
+        self.entries.len() == self.entries.capacity()
+    }
+
     /// Calls `f` with every heap reference among the live keys and values.
     pub fn for_each_ref(&self, mut f: impl FnMut(u64)) {
         let (k, v) = (self.info.key_ref, self.info.value_ref);
@@ -264,6 +269,14 @@ impl Heap {
             KeyKind::Bits => (bits_key_hash(key), None),
             _ => self.map_lookup(types, m, key)?,
         };
+        let map = self.map(m)?;
+        if map.full() && map.bytes().saturating_mul(2) > self.max_object() {
+            // A new key would double the map past the object limit.
+            let present = found.is_some() || (kind == KeyKind::Bits && map.find(self, types, hash, key).is_some());
+            if !present {
+                return Err(self.oom());
+            }
+        }
         let map = self.map_mut(m)?;
         let before = map.bytes();
         match (kind, found) {

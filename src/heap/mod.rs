@@ -7,6 +7,13 @@
 //! The heap never collects on its own: the VM calls `collect` at instruction boundaries when
 //! `wants_gc` says so, passing the roots. Between two such points any handle held in a Rust
 //! local stays valid.
+//!
+//! An optional byte limit (`set_limit`) bounds the accounted bytes: a single object that
+//! would be larger than the limit is refused at once (`check_size`, E0014); otherwise an
+//! allocation proceeds, the collection threshold never exceeds the limit, and after the
+//! collection at the next safepoint the VM raises E0014 if the live bytes still exceed it
+//! (`over_limit`). So the accounted heap never exceeds the limit by more than what one
+//! instruction allocates.
 
 pub mod adt;
 pub mod gc;
@@ -35,10 +42,16 @@ pub const MAX_ALLOC_BYTES: usize = 1 << 31;
 pub struct GcStats {
     pub collections: u64,
     pub total_pause: Duration,
+    /// Longest single collection.
+    pub max_pause: Duration,
     /// Bytes allocated over the whole run.
     pub allocated_bytes: u64,
     /// Bytes live after the last collection.
     pub live_bytes: usize,
+    /// Most bytes live after any collection.
+    pub peak_live_bytes: usize,
+    /// Most bytes accounted at once (live plus not yet collected garbage).
+    pub peak_heap_bytes: usize,
     /// Objects freed over the whole run.
     pub freed_objects: u64,
 }
@@ -50,11 +63,16 @@ pub struct Heap {
     /// Bytes accounted since start, minus what collections freed.
     bytes: usize,
     threshold: usize,
+    /// Heap byte limit (`usize::MAX` when unlimited).
+    limit: usize,
     stress: bool,
     gray: Vec<u32>,
     /// Which slots of struct and enum objects are references, per type.
     layouts: Layouts,
     pub stats: GcStats,
+    /// Bytes copied by flattening ropes (gathered and written into buffers), to test that
+    /// rope loops stay linear.
+    pub copied: std::cell::Cell<u64>,
 }
 
 pub type HeapResult<T> = Result<T, RuntimeError>;
@@ -69,6 +87,11 @@ pub fn out_of_memory() -> RuntimeError {
     RuntimeError::new(codes::OUT_OF_MEMORY, "out of memory")
 }
 
+/// E0014 for a heap limit of `limit` bytes.
+pub fn heap_limit_error(limit: usize) -> RuntimeError {
+    RuntimeError::new(codes::OUT_OF_MEMORY, format!("out of memory (heap limit {limit} bytes)"))
+}
+
 impl Heap {
     /// `stress`: collect at every opportunity (`wants_gc` is always true).
     pub fn new(stress: bool) -> Heap {
@@ -78,10 +101,12 @@ impl Heap {
             free_head: NONE,
             bytes: 0,
             threshold: if stress { 0 } else { MIN_THRESHOLD },
+            limit: usize::MAX,
             stress,
             gray: Vec::new(),
             layouts: Layouts::default(),
             stats: GcStats::default(),
+            copied: std::cell::Cell::new(0),
         }
     }
 
@@ -89,6 +114,51 @@ impl Heap {
     /// struct or enum object is allocated). Without them every slot is traced.
     pub fn set_layouts(&mut self, layouts: Layouts) {
         self.layouts = layouts;
+    }
+
+    /// Sets the heap byte limit (`None`: unlimited).
+    pub fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit.unwrap_or(usize::MAX);
+        self.threshold = self.threshold.min(self.limit);
+    }
+
+    /// The heap byte limit, if any.
+    pub fn limit(&self) -> Option<usize> {
+        (self.limit != usize::MAX).then_some(self.limit)
+    }
+
+    /// Largest single object (and longest string) the heap accepts, in bytes.
+    pub fn max_object(&self) -> usize {
+        self.limit.min(MAX_ALLOC_BYTES)
+    }
+
+    /// How large an object now `current` bytes may grow speculatively (by doubling): by what
+    /// the limit leaves free, at most `max_object`. Growth that is needed now is checked
+    /// against `max_object` alone; this only keeps reserve capacity from pushing the heap
+    /// over its limit.
+    pub fn growth_limit(&self, current: usize) -> usize {
+        if self.limit == usize::MAX {
+            return MAX_ALLOC_BYTES;
+        }
+        current.saturating_add(self.limit.saturating_sub(self.bytes)).min(self.max_object())
+    }
+
+    /// The E0014 error of this heap (naming the limit when there is one).
+    pub fn oom(&self) -> RuntimeError {
+        match self.limit() {
+            Some(limit) => heap_limit_error(limit),
+            None => out_of_memory(),
+        }
+    }
+
+    /// Whether the accounted bytes exceed the limit (checked by the VM after collecting).
+    pub fn over_limit(&self) -> bool {
+        self.bytes > self.limit
+    }
+
+    /// Bytes accounted now (live plus garbage not yet collected).
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// Stores `obj` in a free slot and returns its handle.
@@ -115,10 +185,11 @@ impl Heap {
         self.stats.allocated_bytes = self.stats.allocated_bytes.saturating_add(n as u64);
     }
 
-    /// Errors with E0014 when an allocation of `n` bytes is too large to attempt.
-    pub fn check_size(n: usize) -> HeapResult<()> {
-        if n > MAX_ALLOC_BYTES {
-            Err(out_of_memory())
+    /// Errors with E0014 when an object of `n` bytes is too large to attempt: larger than
+    /// the heap limit (no collection could make room for it) or than `MAX_ALLOC_BYTES`.
+    pub fn check_size(&self, n: usize) -> HeapResult<()> {
+        if n > self.max_object() {
+            Err(self.oom())
         } else {
             Ok(())
         }
@@ -169,10 +240,30 @@ impl Heap {
 
     /// Appends to an array, accounting the growth.
     pub fn push(&mut self, h: u64, v: u64) -> HeapResult<()> {
+        self.insert(h, None, v)
+    }
+
+    /// Inserts `v` at `at` (an index not past the end; `None`: at the end) of array `h`.
+    /// A full array doubles its capacity (less when near the heap limit); if even one more
+    /// element would exceed the object limit, E0014 with the array unchanged. The growth is
+    /// accounted.
+    pub fn insert(&mut self, h: u64, at: Option<usize>, v: u64) -> HeapResult<()> {
+        let (max, cap) = (self.max_object(), self.array(h)?.items.capacity());
+        let room = self.growth_limit(cap * 8).saturating_sub(object::SLOT_BYTES) / 8;
         let a = self.array_mut(h)?;
-        let before = a.items.capacity();
-        a.items.push(v);
-        let grown = a.items.capacity() - before;
+        let len = a.items.len();
+        if len == cap {
+            if (len + 1).saturating_mul(8).saturating_add(object::SLOT_BYTES) > max {
+                return Err(self.oom());
+            }
+            let want = cap.saturating_mul(2).max(4).min(room).max(len + 1);
+            a.items.reserve_exact(want - len);
+        }
+        match at {
+            Some(i) if i < len => a.items.insert(i, v),
+            _ => a.items.push(v),
+        }
+        let grown = a.items.capacity() - cap;
         self.account(grown * 8);
         Ok(())
     }
@@ -225,5 +316,7 @@ impl Heap {
 
 #[cfg(test)]
 mod map_tests;
+#[cfg(test)]
+mod rope_tests;
 #[cfg(test)]
 mod tests;

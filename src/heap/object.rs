@@ -17,11 +17,91 @@ pub const NONE: u32 = u32::MAX;
 pub enum StrObj {
     /// A flat string owning its bytes.
     Leaf(Box<[u8]>),
-    /// A flat string: the first `len` bytes of the growable `Buf` object `buf`. Bytes below
-    /// any view's length never change, so views of one buffer may share it.
-    View { buf: u32, len: usize },
+    /// A flat string: the `len` bytes at logical position `start` of the `Buf` object `buf`
+    /// (see `BufObj`). Bytes a view covers never change, so views of one buffer may share it.
+    View { buf: u32, start: usize, len: usize },
     /// Concatenation of two strings.
     Concat { left: u32, right: u32, len: usize, depth: u32 },
+}
+
+/// A byte buffer that grows at both ends, shared by `StrObj::View` strings. Positions are
+/// logical: the bytes at logical positions `lo..hi()` are stored at `data[gap..]`, and
+/// `data[..gap]` is free room for prepending. Growing either end never moves a logical
+/// position, so existing views stay valid. (`u32` fields keep `Obj` at its size; a buffer
+/// never holds more than `MAX_ALLOC_BYTES` = 2^31 bytes.)
+#[derive(Debug, Default)]
+pub struct BufObj {
+    pub data: Vec<u8>,
+    pub gap: u32,
+    pub lo: u32,
+}
+
+/// Logical position of the first byte of a new buffer: room to prepend 2^31 bytes.
+pub const BUF_ORIGIN: u32 = 1 << 31;
+
+impl BufObj {
+    /// A buffer holding `bytes` at logical positions starting at `BUF_ORIGIN`.
+    pub fn new(bytes: Vec<u8>) -> BufObj {
+        BufObj { data: bytes, gap: 0, lo: BUF_ORIGIN }
+    }
+
+    /// Bytes in use.
+    pub fn used(&self) -> usize {
+        self.data.len().saturating_sub(self.gap as usize)
+    }
+
+    /// One past the last logical position in use.
+    pub fn hi(&self) -> usize {
+        self.lo as usize + self.used()
+    }
+
+    /// The bytes at logical positions `start..start + len`, if inside the buffer.
+    #[inline]
+    pub fn slice(&self, start: usize, len: usize) -> Option<&[u8]> {
+        let from = start.checked_sub(self.lo as usize)? + self.gap as usize;
+        self.data.get(from..from.checked_add(len)?)
+    }
+
+    /// Physical index in `data` of logical position `pos`.
+    pub fn phys(&self, pos: usize) -> Option<usize> {
+        Some(pos.checked_sub(self.lo as usize)? + self.gap as usize)
+    }
+
+    /// Whether `front` more bytes fit before and `back` more after without running out of
+    /// logical positions.
+    pub fn can_grow(&self, front: usize, back: usize) -> bool {
+        front <= self.lo as usize && self.hi().saturating_add(back) <= u32::MAX as usize
+    }
+
+    /// Makes at least `k` bytes of free room at the front: the room becomes about the size in
+    /// use (so prepending is amortized O(1) per byte), but the buffer does not grow past `max`
+    /// for the doubling's sake. The bytes move by reallocation and an in-place shift, so
+    /// the old and new buffers are never both resident.
+    pub fn reserve_front(&mut self, k: usize, max: usize) {
+        let gap = self.gap as usize;
+        if k <= gap {
+            return;
+        }
+        let (len, used) = (self.data.len(), self.used());
+        let spare = self.data.capacity() - len;
+        let room = used.min(max.saturating_sub(used + spare)).max(k).min(u32::MAX as usize);
+        let add = room - gap;
+        self.data.reserve_exact(add);
+        self.data.resize(len + add, 0);
+        self.data.copy_within(gap..len, room);
+        self.gap = room as u32;
+    }
+
+    /// Makes room for `k` more bytes at the back, doubling the capacity when it is too small
+    /// (amortized O(1) per byte) but not past `max` for the doubling's sake.
+    pub fn reserve_back(&mut self, k: usize, max: usize) {
+        let (len, cap) = (self.data.len(), self.data.capacity());
+        let need = len.saturating_add(k);
+        if need > cap {
+            let want = cap.saturating_mul(2).min(max).max(need);
+            self.data.reserve_exact(want - len);
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -70,7 +150,7 @@ pub enum Obj {
     Free(u32),
     Str(StrObj),
     /// Growable byte buffer shared by `StrObj::View` strings (never a value itself).
-    Buf(Vec<u8>),
+    Buf(BufObj),
     Array(ArrayObj),
     Closure(ClosureObj),
     Cell {
@@ -89,20 +169,33 @@ pub enum Obj {
     Map(Box<MapObj>),
 }
 
+/// Bytes an allocator block of `n` bytes occupies (a header and 16-byte rounding, at least
+/// 32; nothing for an empty allocation).
+#[inline]
+pub fn block(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        n.saturating_add(8).next_multiple_of(16).max(32)
+    }
+}
+
 /// Fixed accounting cost of one object (its slot and mark bit).
 pub const SLOT_BYTES: usize = std::mem::size_of::<Obj>() + 1;
 
 impl Obj {
-    /// Bytes this object accounts for in the allocation counters.
+    /// Bytes this object accounts for in the allocation counters: its slot, plus the
+    /// memory blocks it owns (rounded as a typical allocator rounds them, so that many small
+    /// objects are not undercounted against the heap limit).
     pub fn size(&self) -> usize {
         SLOT_BYTES
             + match self {
-                Obj::Str(StrObj::Leaf(b)) => b.len(),
-                Obj::Buf(v) => v.capacity(),
-                Obj::Array(a) => a.items.capacity() * 8,
-                Obj::Closure(c) => c.caps.len() * 9,
-                Obj::Struct(s) => s.fields.len() * 8,
-                Obj::Enum(e) => e.payload.len() * 8,
+                Obj::Str(StrObj::Leaf(b)) => block(b.len()),
+                Obj::Buf(b) => block(b.data.capacity()),
+                Obj::Array(a) => block(a.items.capacity() * 8),
+                Obj::Closure(c) => block(c.caps.len() * 8) + block(c.ref_caps.len()),
+                Obj::Struct(s) => block(s.fields.len() * 8),
+                Obj::Enum(e) => block(e.payload.len() * 8),
                 Obj::Map(m) => m.bytes(),
                 _ => 0,
             }

@@ -130,7 +130,7 @@ fn struct_slots_are_traced_by_their_types() {
     assert_eq!((heap.enum_tag(some).unwrap(), heap.enum_tag(none).unwrap()), (0, 1));
     let before = heap.stats.allocated_bytes;
     heap.alloc_struct(4, vec![1, name].into());
-    assert_eq!(heap.stats.allocated_bytes - before, (super::object::SLOT_BYTES + 16) as u64);
+    assert_eq!(heap.stats.allocated_bytes - before, (super::object::SLOT_BYTES + 32) as u64);
 }
 
 #[test]

@@ -4,13 +4,14 @@
 //! containers. Containers are walked with an explicit stack of open arrays, structs, enums
 //! and maps (never by recursion), so any depth prints. A container that is already open (a
 //! cycle made with `SetField` or `MapSet`) prints as `...`, so printing always
-//! terminates; output past `MAX_ALLOC_BYTES` is an out-of-memory error.
+//! terminates; output longer than the heap's object limit (`Heap::max_object`) is an
+//! out-of-memory error.
 
 use std::collections::HashSet;
 use std::io::Write;
 
 use crate::bytecode::chunk::{Program, RtType, TypeId};
-use crate::heap::{out_of_memory, Heap, HeapResult, MAX_ALLOC_BYTES};
+use crate::heap::{Heap, HeapResult};
 
 use super::interp::{internal, rt_type as rt};
 
@@ -232,8 +233,8 @@ fn display_quoted(
             }
         };
         w.value(heap, prog, item, ty, true, out)?;
-        if out.len() > MAX_ALLOC_BYTES {
-            return Err(out_of_memory());
+        if out.len() > heap.max_object() {
+            return Err(heap.oom());
         }
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! Frames, calls and returns, and runtime errors: entering a callee (depth and register-file
-//! limits, zeroing its non-parameter registers), returning into the caller's result
+//! limits, zeroing its non-parameter registers; the call's unit of the instruction budget
+//! is charged by the dispatch loop), returning into the caller's result
 //! register, unwinding to a `TryBegin` handler with an Error object, and building the Orus
 //! stack trace of an uncaught error.
 

@@ -5,7 +5,9 @@
 //! through a fixed-size `&mut [u64; WINDOW]` indexed by 8-bit operands: no bounds checks and
 //! no way to leave the array. Orus calls never recurse on the Rust stack: `exec` keeps
 //! running until the entry frame returns or an error escapes it; `run_loop` hands errors to
-//! the try/catch machinery in `frames.rs` and resumes.
+//! the try/catch machinery in `frames.rs` and resumes. Calls and taken backward jumps
+//! charge the budget/deadline/interrupt countdown (`limits.rs`); allocating instructions
+//! end at a safepoint that may collect and then enforce the heap limit (`roots.rs`).
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
@@ -14,6 +16,7 @@ use super::arith::{self, f64_cmp, f64_op, index};
 use super::equality;
 use super::error::RuntimeError;
 use super::format;
+use super::limits::Limits;
 use super::maps;
 use super::natives::Flow;
 use super::VmConfig;
@@ -74,6 +77,7 @@ pub(crate) struct Vm<'a> {
     pub unit_variants: Vec<Box<[Option<u64>]>>,
     pub root_buf: Vec<u64>,
     pub started: Instant,
+    pub limits: Limits,
 }
 
 pub(crate) fn internal(what: &str) -> RuntimeError {
@@ -99,6 +103,7 @@ impl<'a> Vm<'a> {
     pub fn new(prog: &'a Program, config: &VmConfig, input: &'a mut dyn BufRead, out: &'a mut dyn Write) -> Vm<'a> {
         let mut heap = Heap::new(config.gc_stress);
         heap.set_layouts(Layouts::new(&prog.types));
+        heap.set_limit(config.max_heap_bytes);
         Vm {
             prog,
             max_depth: config.max_call_depth.max(1),
@@ -117,11 +122,12 @@ impl<'a> Vm<'a> {
             unit_variants: Vec::new(),
             root_buf: Vec::new(),
             started: Instant::now(),
+            limits: Limits::new(config),
         }
     }
 
     pub fn gc_stats(&self) -> GcStats {
-        self.heap.stats
+        self.heap.final_stats()
     }
 
     pub fn flush(&mut self) -> Result<(), RuntimeError> {
@@ -178,6 +184,9 @@ impl<'a> Vm<'a> {
             let mut pc = fr.pc as usize;
             let Some(mut r) = window(&mut self.regs, base) else { return Err(internal("register window")) };
             let mut ipc;
+            // The limits countdown lives in a local while this frame runs; it is written back
+            // (`sync!`) before anything else reads it and whenever the loop is left.
+            let mut fuel = self.limits.fuel;
 
             let err: RuntimeError = loop {
                 ipc = pc;
@@ -213,8 +222,36 @@ impl<'a> Vm<'a> {
                 macro_rules! gc {
                     () => {
                         if self.heap.wants_gc() {
-                            self.collect_at(ipc);
+                            let limit = self.collect_at(ipc);
                             rewindow!();
+                            tri!(limit);
+                        }
+                    };
+                }
+                macro_rules! sync {
+                    () => {
+                        self.limits.fuel = fuel
+                    };
+                }
+                // Charges `n` units to the limits countdown.
+                macro_rules! spend {
+                    ($n:expr) => {
+                        match fuel.checked_sub($n) {
+                            Some(f) => fuel = f,
+                            None => {
+                                sync!();
+                                let res = self.limits.refill($n);
+                                fuel = self.limits.fuel;
+                                tri!(res);
+                            }
+                        }
+                    };
+                }
+                // A taken backward jump by `off` words: charge the loop's length.
+                macro_rules! back {
+                    ($off:expr) => {
+                        if $off < 0 {
+                            spend!($off.unsigned_abs() as u64);
                         }
                     };
                 }
@@ -312,14 +349,19 @@ impl<'a> Vm<'a> {
                     }
 
                     // ---- control flow ----
-                    Op::Jmp => pc = jump(pc, ins.sj()),
+                    Op::Jmp => {
+                        back!(ins.sj());
+                        pc = jump(pc, ins.sj());
+                    }
                     Op::JmpIf => {
                         if r[a] != 0 {
+                            back!(ins.sbx());
                             pc = jump(pc, ins.sbx());
                         }
                     }
                     Op::JmpIfNot => {
                         if r[a] == 0 {
+                            back!(ins.sbx());
                             pc = jump(pc, ins.sbx());
                         }
                     }
@@ -342,6 +384,7 @@ impl<'a> Vm<'a> {
                     }
                     Op::ForLoop => {
                         if r[a] > 0 {
+                            back!(ins.sbx());
                             r[a] -= 1;
                             let v = r[a + 2].wrapping_add(r[a + 1]);
                             r[a + 2] = v;
@@ -374,6 +417,8 @@ impl<'a> Vm<'a> {
                         if let Some(top) = self.frames.last_mut() {
                             top.pc = ipc as u32;
                         }
+                        spend!(1);
+                        sync!();
                         tri!(self.push_frame(f, h as u32, base + a + 1));
                         continue 'frame;
                     }
@@ -382,6 +427,8 @@ impl<'a> Vm<'a> {
                         if let Some(top) = self.frames.last_mut() {
                             top.pc = ipc as u32;
                         }
+                        spend!(1);
+                        sync!();
                         tri!(self.push_frame(f, NO_CLOSURE, base + a + 1));
                         continue 'frame;
                     }
@@ -399,12 +446,16 @@ impl<'a> Vm<'a> {
                                 r[a] = v;
                                 gc!();
                             }
-                            Ok(Flow::Exit(code)) => return Ok(code),
+                            Ok(Flow::Exit(code)) => {
+                                sync!();
+                                return Ok(code);
+                            }
                             Err(e) => break e,
                         }
                     }
                     Op::Ret | Op::Ret0 => {
                         let v = if op == Op::Ret { r[a] } else { 0 };
+                        sync!();
                         match self.pop_frame(v) {
                             Ok(Some(code)) => return Ok(code),
                             Ok(None) => continue 'frame,
@@ -472,7 +523,7 @@ impl<'a> Vm<'a> {
                     }
                     Op::ArrayFill => {
                         let n = (r[c] as i64).max(0) as usize;
-                        tri!(Heap::check_size(n.saturating_mul(8)));
+                        tri!(self.heap.check_size(n.saturating_mul(8)));
                         r[a] = self.heap.alloc_array(vec![r[b]; n], false);
                         gc!();
                     }
@@ -588,6 +639,7 @@ impl<'a> Vm<'a> {
                     }
                 }
             };
+            self.limits.fuel = fuel;
             if let Some(top) = self.frames.last_mut() {
                 top.pc = ipc as u32;
             }

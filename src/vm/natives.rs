@@ -13,7 +13,7 @@ use super::interp::Vm;
 use crate::bytecode::chunk::{RtType, TypeId};
 use crate::bytecode::native::Native;
 use crate::diag::codes;
-use crate::heap::Heap;
+use crate::heap::object::SLOT_BYTES;
 
 /// What a native call produced.
 pub(crate) enum Flow {
@@ -48,6 +48,34 @@ fn scalars(s: &[u8]) -> Vec<Vec<u8>> {
         out.extend(chunk.invalid().iter().map(|b| vec![*b]));
     }
     out
+}
+
+/// Number of Unicode scalars of `s` (invalid bytes count one each).
+fn scalar_count(s: &[u8]) -> usize {
+    s.utf8_chunks().map(|c| c.valid().chars().count() + c.invalid().len()).sum()
+}
+
+/// Number of non-overlapping occurrences of a non-empty `needle` in `hay`.
+fn occurrences(hay: &[u8], needle: &[u8]) -> usize {
+    let (mut n, mut rest) = (0, hay);
+    while let Some(i) = find(rest, needle) {
+        n += 1;
+        rest = rest.get(i + needle.len().max(1)..).unwrap_or_default();
+    }
+    n
+}
+
+/// Bytes the array of strings `split(s, sep)` needs (slots, elements and bytes), to check
+/// it against the heap's object limit before building it.
+fn split_bytes(s: &[u8], sep: &[u8]) -> usize {
+    let parts = if sep.is_empty() { scalar_count(s) } else { occurrences(s, sep) + 1 };
+    parts.saturating_mul(SLOT_BYTES + 8).saturating_add(s.len())
+}
+
+/// Length of `replace(s, from, to)`.
+fn replaced_len(s: &[u8], from: &[u8], to: &[u8]) -> usize {
+    let (n, removed) = if from.is_empty() { (scalar_count(s) + 1, 0) } else { (occurrences(s, from), from.len()) };
+    s.len().saturating_sub(n.saturating_mul(removed)).saturating_add(n.saturating_mul(to.len()))
 }
 
 fn split(s: &[u8], sep: &[u8]) -> Vec<Vec<u8>> {
@@ -140,6 +168,8 @@ impl Vm<'_> {
             Native::EndsWith => self.str_test(a0, a1, |s, t| s.ends_with(t))?,
             Native::Split => {
                 let sep = self.heap.str_bytes(a1)?.to_vec();
+                let need = split_bytes(self.heap.str_bytes(a0)?, &sep);
+                self.heap.check_size(need)?;
                 let parts = split(self.heap.str_bytes(a0)?, &sep);
                 self.string_array(parts)
             }
@@ -149,10 +179,14 @@ impl Vm<'_> {
             Native::ToLower => self.str_map(a0, |s| change_case(s, false))?,
             Native::Replace => {
                 let (from, to) = (self.heap.str_bytes(a1)?.to_vec(), self.heap.str_bytes(a2)?.to_vec());
+                let need = replaced_len(self.heap.str_bytes(a0)?, &from, &to);
+                self.heap.check_size(need)?;
                 self.str_map(a0, |s| replace(s, &from, &to))?
             }
             Native::Repeat => self.repeat(a0, a1)?,
             Native::Chars => {
+                let need = split_bytes(self.heap.str_bytes(a0)?, b"");
+                self.heap.check_size(need)?;
                 let parts = scalars(self.heap.str_bytes(a0)?);
                 self.string_array(parts)
             }
@@ -238,13 +272,12 @@ impl Vm<'_> {
     }
 
     fn array_insert(&mut self, xs: u64, i: u64, v: u64) -> R<u64> {
-        let items = &mut self.heap.array_mut(xs)?.items;
+        let len = self.heap.array(xs)?.items.len();
         let at = i as i64;
-        if at < 0 || at as u64 > items.len() as u64 {
-            return Err(Fault::Index(at, items.len()).into());
+        if at < 0 || at as u64 > len as u64 {
+            return Err(Fault::Index(at, len).into());
         }
-        items.insert(at as usize, v);
-        self.heap.account(8);
+        self.heap.insert(xs, Some(at as usize), v)?;
         Ok(0)
     }
 
@@ -298,7 +331,7 @@ impl Vm<'_> {
                 out.extend_from_slice(&sep);
             }
             out.extend_from_slice(self.heap.str_bytes(s)?);
-            Heap::check_size(out.len())?;
+            self.heap.check_size(out.len())?;
         }
         Ok(self.heap.alloc_string(out))
     }
@@ -306,7 +339,7 @@ impl Vm<'_> {
     fn repeat(&mut self, s: u64, n: u64) -> R<u64> {
         let n = (n as i64).max(0) as usize;
         let len = self.heap.str_len(s)?;
-        Heap::check_size(len.saturating_mul(n))?;
+        self.heap.check_size(len.saturating_mul(n))?;
         self.str_map(s, |b| b.repeat(n))
     }
 }

@@ -6,14 +6,20 @@
 //! is the fresh object (or the array pushed to, or a scalar, which marking ignores or which
 //! at worst retains one object until the next collection), so a safepoint that forgot its
 //! own result register cannot free it.
+//!
+//! The heap limit is enforced here: after collecting, if the live bytes still exceed it, the
+//! allocating instruction raises E0014 (catchable; what the unwound frames held is freed by
+//! the next collection).
 
+use super::error::RuntimeError;
 use super::interp::{Vm, NO_CLOSURE};
 use crate::bytecode::chunk::RegSet;
 use crate::bytecode::op::Instr;
 
 impl Vm<'_> {
-    /// Collects now; `pc` is the allocating instruction of the innermost frame.
-    pub(crate) fn collect_at(&mut self, pc: usize) {
+    /// Collects now; `pc` is the allocating instruction of the innermost frame. Errors with
+    /// E0014 when the live heap exceeds the heap limit.
+    pub(crate) fn collect_at(&mut self, pc: usize) -> Result<(), RuntimeError> {
         let mut roots = std::mem::take(&mut self.root_buf);
         roots.clear();
         let last = self.frames.len().saturating_sub(1);
@@ -40,6 +46,10 @@ impl Vm<'_> {
         roots.extend_from_slice(&self.pinned);
         self.heap.collect(&roots);
         self.root_buf = roots;
+        if self.heap.over_limit() {
+            return Err(self.heap.oom());
+        }
+        Ok(())
     }
 }
 

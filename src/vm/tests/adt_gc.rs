@@ -63,7 +63,7 @@ done:
 fn linked_list_survives_stress_collection() {
     let src = format!("{DECLS}{NODE_LIST}");
     assert_eq!(output(&src), "1124250 1500\n");
-    let o = run_with(&src, &VmConfig { max_call_depth: 1000, gc_stress: true }, &[], "");
+    let o = run_with(&src, &VmConfig { max_call_depth: 1000, gc_stress: true, ..VmConfig::default() }, &[], "");
     assert_eq!(o.out, "1124250 1500\n");
     assert!(o.stats.collections > 6000, "{:?}", o.stats);
     assert!(o.stats.freed_objects > 4500, "{:?}", o.stats);
@@ -109,7 +109,7 @@ fn long_lists_compare_and_print_without_recursion() {
   Ret 0
 "
     );
-    let cfg = VmConfig { max_call_depth: 1000, gc_stress: false };
+    let cfg = VmConfig { max_call_depth: 1000, gc_stress: false, ..VmConfig::default() };
     let o = run_with(&src, &cfg, &[], "");
     assert_eq!(o.result, Ok(0));
     // Each link prints as `Option.Some(Link { v: N, next: ` + `) }`, the end `Option.None`.

@@ -59,7 +59,7 @@ rec:
 
 #[test]
 fn million_frames_with_raised_limit() {
-    let cfg = VmConfig { max_call_depth: 1_100_000, gc_stress: false };
+    let cfg = VmConfig { max_call_depth: 1_100_000, gc_stress: false, ..VmConfig::default() };
     let o = run_with(&deep(1_000_000), &cfg, &[], "");
     assert_eq!(o.result, Ok(0));
     assert_eq!(o.out, "1000000\n");
@@ -67,7 +67,7 @@ fn million_frames_with_raised_limit() {
 
 #[test]
 fn default_limit_is_a_stack_overflow_error() {
-    let cfg = VmConfig { max_call_depth: 250_000, gc_stress: false };
+    let cfg = VmConfig { max_call_depth: 250_000, gc_stress: false, ..VmConfig::default() };
     let src = deep(1_000_000);
     let o = run_with(&src, &cfg, &[], "");
     let e = o.result.expect_err("must overflow");
@@ -117,7 +117,7 @@ handler:
   LoadI 0 0
   Ret 0
 ";
-    let cfg = VmConfig { max_call_depth: 100_000, gc_stress: false };
+    let cfg = VmConfig { max_call_depth: 100_000, gc_stress: false, ..VmConfig::default() };
     let o = run_with(src, &cfg, &[], "");
     assert_eq!(o.result, Ok(0));
     assert_eq!(o.out, "caught\n90000\n");

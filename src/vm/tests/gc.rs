@@ -48,7 +48,7 @@ done:
 
 #[test]
 fn long_chain_survives_stress_collection() {
-    let cfg = VmConfig { max_call_depth: 1000, gc_stress: true };
+    let cfg = VmConfig { max_call_depth: 1000, gc_stress: true, ..VmConfig::default() };
     let o = run_with(CHAIN, &cfg, &[], "");
     assert_eq!(o.result, Ok(0));
     assert_eq!(o.out, "1999000 2000\n");
@@ -77,7 +77,7 @@ end:
   LoadI 0 0
   Ret 0
 ";
-    let cfg = VmConfig { max_call_depth: 1000, gc_stress: false };
+    let cfg = VmConfig { max_call_depth: 1000, gc_stress: false, ..VmConfig::default() };
     let o = run_with(src, &cfg, &[], "");
     assert_eq!(o.out, "300000\n");
     assert!(o.stats.collections >= 2, "{:?}", o.stats);

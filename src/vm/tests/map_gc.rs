@@ -123,7 +123,7 @@ done:
         let prog = assemble(&src);
         let mut out = Vec::new();
         let mut input = std::io::Cursor::new(Vec::new());
-        let config = crate::vm::VmConfig { max_call_depth: 1000, gc_stress: false };
+        let config = crate::vm::VmConfig { max_call_depth: 1000, gc_stress: false, ..Default::default() };
         let (r, stats) = crate::vm::run_with_io(&prog, &config, &[], &mut input, &mut out);
         assert_eq!(r, Ok(0));
         let text = String::from_utf8_lossy(&out);

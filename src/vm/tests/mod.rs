@@ -36,8 +36,8 @@ pub fn run_with(src: &str, config: &VmConfig, args: &[&str], stdin: &str) -> Out
 
 /// Runs normally and under GC stress; both runs must agree. Returns the normal run.
 pub fn run(src: &str) -> Outcome {
-    let normal = run_with(src, &VmConfig { max_call_depth: 250_000, gc_stress: false }, &[], "");
-    let stress = run_with(src, &VmConfig { max_call_depth: 250_000, gc_stress: true }, &[], "");
+    let normal = run_with(src, &VmConfig { max_call_depth: 250_000, gc_stress: false, ..VmConfig::default() }, &[], "");
+    let stress = run_with(src, &VmConfig { max_call_depth: 250_000, gc_stress: true, ..VmConfig::default() }, &[], "");
     assert_eq!(normal.out, stress.out, "output differs under GC stress");
     assert_eq!(normal.result, stress.result, "result differs under GC stress");
     normal

@@ -53,7 +53,7 @@ fn concat_loop_of_100000_is_fast() {
 
 #[test]
 fn concat_loop_is_linear() {
-    let cfg = VmConfig { max_call_depth: 1000, gc_stress: false };
+    let cfg = VmConfig { max_call_depth: 1000, gc_stress: false, ..VmConfig::default() };
     let t = Instant::now();
     let o = run_with(&concat_loop(2_000_000, false), &cfg, &[], "");
     assert_eq!(o.out, "4000000 b ababab true\n");
