@@ -37,6 +37,8 @@ pub struct Resolver<'d> {
     deferred: Vec<(FnId, FnDecl)>,
     /// Enum variant names with their qualified form, for "did you mean `Shape.Circle`".
     variant_names: HashMap<String, String>,
+    /// The module has a `use ...: *` (names it may bind are unknown until modules exist).
+    glob_import: bool,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -49,6 +51,7 @@ impl<'d> Resolver<'d> {
             loops: Vec::new(),
             deferred: Vec::new(),
             variant_names: HashMap::new(),
+            glob_import: false,
             diags,
         }
     }
@@ -182,6 +185,9 @@ impl<'d> Resolver<'d> {
     }
 
     fn report_unknown(&mut self, name: &Ident) {
+        if self.glob_import {
+            return;
+        }
         if let Some(qualified) = self.variant_names.get(&name.name) {
             let d = Diagnostic::error(
                 codes::UNKNOWN_NAME,
@@ -239,8 +245,26 @@ impl<'d> Resolver<'d> {
                     }
                 }
                 StmtKind::Impl(imp) => self.hoist_methods(imp),
+                StmtKind::Use(u) => self.hoist_use(u),
                 _ => {}
             }
+        }
+    }
+
+    /// Modules are not implemented yet (the checker reports each `use`): the names a `use`
+    /// would bind are still known, so their uses do not cascade into unknown-name errors.
+    fn hoist_use(&mut self, u: &UseDecl) {
+        let names: Vec<&Ident> = match &u.kind {
+            UseKind::Module { alias } => alias.iter().chain(u.path.last()).take(1).collect(),
+            UseKind::Names(list) => list.iter().map(|(n, alias)| alias.as_ref().unwrap_or(n)).collect(),
+            UseKind::Glob => {
+                // Any unknown name may come from the glob import: do not guess.
+                self.glob_import = true;
+                Vec::new()
+            }
+        };
+        for n in names {
+            self.declare_type(n);
         }
     }
 
@@ -605,8 +629,12 @@ impl<'d> Resolver<'d> {
                 start.iter().chain(end.iter()).for_each(|x| self.expr(x));
             }
             ExprKind::Field { base, .. } => {
-                let type_or_module = matches!(&base.kind, ExprKind::Name(n) if self.lookup_entry(&n.name).is_none() && Builtin::from_name(&n.name).is_none());
-                if !type_or_module {
+                // `Type.member` is resolved by the checker; any other unknown base is an error
+                // here (there are no module namespaces yet).
+                let is_type = matches!(&base.kind, ExprKind::Name(n)
+                    if self.is_type_name(&n.name)
+                        || (self.lookup_entry(&n.name).is_none() && matches!(n.name.as_str(), "Map" | "Option" | "Result")));
+                if !is_type {
                     self.expr(base);
                 }
             }

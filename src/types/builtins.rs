@@ -124,10 +124,21 @@ impl<'a> Infer<'a> {
                 return Some(self.map_new(call, name, args));
             }
             if matches!(self.res.names.get(&base.id), None | Some(Res::Error)) {
-                return Some(self.not_supported("modules are", base.span));
+                // Already reported by the resolver; check the arguments for their own errors.
+                for a in args {
+                    self.expr(a);
+                }
+                return Some(Ty::Unknown);
             }
         }
         let bt = self.expr(base);
+        if self.table().shallow(&bt) == Ty::Unknown {
+            // The receiver already failed to check: do not add a second error.
+            for a in args {
+                self.expr(a);
+            }
+            return Some(Ty::Unknown);
+        }
         if let Some(t) = self.adt_method(call, base, &bt, name, args) {
             return Some(t);
         }

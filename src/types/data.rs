@@ -144,6 +144,9 @@ impl<'a> Infer<'a> {
             for f in fields {
                 self.expr(&f.value);
             }
+            if self.res.type_names.contains(&name.name) {
+                return Ty::Unknown; // named by a `use`, already reported
+            }
             return self.error(Diagnostic::error(
                 codes::UNKNOWN_TYPE,
                 format!("unknown struct `{}`", name.name),

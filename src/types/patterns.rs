@@ -175,6 +175,9 @@ impl<'a> Infer<'a> {
 
     fn check_exhaustive(&mut self, e: &Expr, st: &Ty, arms: &[MatchArm]) {
         let st = self.t.table.zonk(st);
+        if st == Ty::Unknown {
+            return; // the scrutinee already failed to check
+        }
         let mut rows: Vec<Vec<Pat>> = Vec::new();
         for arm in arms {
             let alts = self.lower(&arm.pattern);
