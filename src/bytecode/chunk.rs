@@ -115,6 +115,8 @@ pub struct Function {
     /// Sorted by pc.
     pub safepoints: Vec<Safepoint>,
     pub captures: Vec<Capture>,
+    /// Targets (absolute pcs) of each `Switch` instruction's table.
+    pub jump_tables: Vec<Vec<u32>>,
 }
 
 impl Function {

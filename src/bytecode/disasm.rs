@@ -48,7 +48,7 @@ fn function(out: &mut String, prog: &Program, index: usize, f: &Function) {
         let ins = Instr(f.code[pc]);
         let line = f.lines.get(pc).copied().unwrap_or(0);
         let text = match ins.op() {
-            Some(op) => instruction(prog, pc, ins, op, f.code.get(pc + 1).copied()),
+            Some(op) => instruction(prog, &f.jump_tables, pc, ins, op, f.code.get(pc + 1).copied()),
             None => format!("<bad opcode {}>", ins.op_byte()),
         };
         let _ = writeln!(out, "  {pc:5}  {line:5}  {text}");
@@ -65,7 +65,7 @@ fn field(f: Field, v: usize) -> Option<String> {
     }
 }
 
-fn instruction(prog: &Program, pc: usize, ins: Instr, op: Op, word: Option<u32>) -> String {
+fn instruction(prog: &Program, tables: &[Vec<u32>], pc: usize, ins: Instr, op: Op, word: Option<u32>) -> String {
     let mut ops: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     match layout(op) {
@@ -87,6 +87,11 @@ fn instruction(prog: &Program, pc: usize, ins: Instr, op: Op, word: Option<u32>)
                 BxKind::Global => {
                     ops.push(format!("G{bx}"));
                     notes.push(prog.globals.get(bx).map_or("?".into(), |g| g.name.clone()));
+                }
+                BxKind::Table => {
+                    ops.push(format!("J{bx}"));
+                    let targets = tables.get(bx).map(|t| format!("{t:?}")).unwrap_or_else(|| "?".into());
+                    notes.push(format!("-> {targets}"));
                 }
             }
         }

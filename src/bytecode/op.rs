@@ -168,6 +168,9 @@ opcodes! {
     JmpIf = 0,
     /// if !R[A] { pc += sBx }
     JmpIfNot = 0,
+    /// Jump table: pc = `Function::jump_tables[Bx][R[A]]` (absolute pcs, forward only);
+    /// an index outside the table falls through. Used to dispatch `match` on an enum tag.
+    Switch = 0,
     /// Counted loop set-up over R[A]=start, R[A+1]=end, R[A+2]=step, R[A+3]=inclusive (bool),
     /// signed ints. step == 0 is E0009. Computes the trip count; if it is 0, pc += sBx.
     /// Otherwise R[A] = trip count - 1 (as u64), R[A+1] = step (moved there for `ForLoop`),
@@ -248,7 +251,8 @@ opcodes! {
     ArraySlice = 0,
 
     // ---- errors ----
-    /// raise a runtime error E0006 whose message is string R[A]
+    /// raise a runtime error whose message is string R[A]: E0006 (panic), or E0019 (unwrap
+    /// failed) when C = 1
     Panic = 0,
     /// push a handler: on a runtime error inside, unwind to this frame, store the Error
     /// object in R[A] and continue at pc + sBx. Its safepoint is the live set right after

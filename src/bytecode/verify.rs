@@ -37,6 +37,8 @@ pub enum BxKind {
     Const,
     Func,
     Global,
+    /// A `Function::jump_tables` entry.
+    Table,
 }
 
 /// What a signed 16-bit sBx field holds.
@@ -81,9 +83,11 @@ pub fn layout(op: Op) -> Layout {
         LoadK => Layout::ABx(Reg, BxKind::Const),
         Closure => Layout::ABx(Reg, BxKind::Func),
         GetGlobal | SetGlobal => Layout::ABx(Reg, BxKind::Global),
+        Switch => Layout::ABx(Reg, BxKind::Table),
         Jmp => Layout::SJ,
         JmpIf | JmpIfNot | ForPrepS | ForPrepU | ForLoop | TryBegin => Layout::AsBx(Reg, SbxKind::Jump),
-        LoadNil | Ret | Panic | NewMap => Layout::Abc(Reg, Unused, Unused),
+        LoadNil | Ret | NewMap => Layout::Abc(Reg, Unused, Unused),
+        Panic => Layout::Abc(Reg, Unused, Num),
         Ret0 | TryEnd => Layout::Abc(Unused, Unused, Unused),
         AddII32 | AddII64 => Layout::Abc(Reg, Reg, SNum),
         Call | CallK | CallN | Print => Layout::Abc(Reg, Num, Unused),
@@ -274,9 +278,18 @@ impl FnCheck<'_> {
                     BxKind::Const => (self.prog.constants.len(), "constant"),
                     BxKind::Func => (self.prog.functions.len(), "function"),
                     BxKind::Global => (self.prog.globals.len(), "global"),
+                    BxKind::Table => (self.f.jump_tables.len(), "jump table"),
                 };
                 if ins.bx() >= len {
                     return Err(format!("{what} index {} out of range", ins.bx()));
+                }
+                if kind == BxKind::Table {
+                    for t in self.f.jump_tables.get(ins.bx()).into_iter().flatten() {
+                        let ok = (*t as usize) > pc && starts.get(*t as usize).copied().unwrap_or(false);
+                        if !ok {
+                            return Err(format!("jump table target {t} is not a later instruction"));
+                        }
+                    }
                 }
                 if kind == BxKind::Func {
                     self.check_captures(ins.bx())?;

@@ -76,7 +76,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                     "called unwrap() on an Err value"
                 };
                 self.load_str(msg, text);
-                self.abc(Op::Panic, msg, 0, 0);
+                self.abc(Op::Panic, msg, 0, 1);
                 self.patch_to_here(ok);
                 self.abc(Op::GetField, dst, v, 0);
             }
@@ -133,8 +133,19 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let st = self.node_type(scrutinee.id);
         let s = self.alloc_for(&st);
         self.expr_into(scrutinee, s);
+        // On an enum, one `Switch` on the tag jumps straight to the first arm that can match
+        // that variant; each arm still checks its own pattern, so falling through to the
+        // next arm (failed guard or sub-pattern) stays correct.
+        let variants = self.variant_count(&st);
+        let table = variants.map(|n| {
+            let t = self.alloc(false);
+            self.abc(Op::EnumTag, t, s, 0);
+            (self.switch(t, n), n)
+        });
+        let mut starts = Vec::new();
         let mut ends = Vec::new();
         for arm in arms {
+            starts.push(self.pc());
             let mark = self.mark();
             let mut fail = Vec::new();
             self.pattern_test(&arm.pattern, s, &st, &mut fail);
@@ -152,8 +163,36 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             }
             self.free_to(mark);
         }
+        let after = self.pc();
+        if let Some((table, n)) = table {
+            for tag in 0..n as u32 {
+                let arm = arms.iter().position(|a| self.top_pattern_covers(&a.pattern, tag));
+                let target = arm.and_then(|i| starts.get(i).copied()).unwrap_or(after);
+                self.set_switch(table, tag as usize, target);
+            }
+        }
         for e in ends {
             self.patch_to_here(e);
+        }
+    }
+
+    fn variant_count(&self, t: &Ty) -> Option<usize> {
+        let Ty::Adt(id, _) = t else { return None };
+        match &self.g.typed.adts.get(*id as usize)?.kind {
+            AdtKind::Enum(vs) => Some(vs.len()),
+            AdtKind::Struct(_) => None,
+        }
+    }
+
+    /// Whether `p`, as an arm's whole pattern, can match a value of variant `tag`.
+    fn top_pattern_covers(&self, p: &Pattern, tag: u32) -> bool {
+        match &p.kind {
+            PatternKind::Wildcard => true,
+            PatternKind::Binding(n) if n.name == "None" => tag == 1,
+            PatternKind::Binding(_) => true,
+            PatternKind::Variant { .. } => self.g.typed.pattern_tags.get(&p.id).is_some_and(|(_, t)| *t == tag),
+            PatternKind::Or(alts) => alts.iter().any(|a| self.top_pattern_covers(a, tag)),
+            _ => false,
         }
     }
 

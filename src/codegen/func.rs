@@ -51,6 +51,7 @@ pub(crate) struct FnBuilder<'g, 'a> {
     pub try_depth: usize,
     nparams: u16,
     captures: Vec<Capture>,
+    jump_tables: Vec<Vec<u32>>,
     span: Span,
 }
 
@@ -80,6 +81,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             try_depth: 0,
             nparams: 0,
             captures: Vec::new(),
+            jump_tables: Vec::new(),
             span,
         }
     }
@@ -96,6 +98,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             nregs: self.max_reg.max(1) as u16,
             safepoints: self.safepoints,
             captures: self.captures,
+            jump_tables: self.jump_tables,
         }
     }
 
@@ -294,6 +297,22 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     pub fn jump_back(&mut self, op: Op, a: Reg, target: usize) {
         let at = self.jump(op, a);
         self.patch(at, target);
+    }
+
+    /// Emit `Switch a` over a new jump table of `n` entries (filled in with `set_switch`);
+    /// returns the table's index.
+    pub fn switch(&mut self, a: Reg, n: usize) -> usize {
+        let index = self.jump_tables.len();
+        self.jump_tables.push(vec![0; n]);
+        self.abx(Op::Switch, a, index as u16);
+        index
+    }
+
+    /// Point entry `entry` of jump table `table` at `target`.
+    pub fn set_switch(&mut self, table: usize, entry: usize, target: usize) {
+        if let Some(slot) = self.jump_tables.get_mut(table).and_then(|t| t.get_mut(entry)) {
+            *slot = target as u32;
+        }
     }
 
     pub fn load_int(&mut self, dst: Reg, v: i64) {

@@ -353,6 +353,12 @@ impl<'a> Vm<'a> {
                         back!(ins.sj());
                         pc = jump(pc, ins.sj());
                     }
+                    Op::Switch => {
+                        let table = func.jump_tables.get(ins.bx());
+                        if let Some(&t) = table.and_then(|t| t.get(r[a] as usize)) {
+                            pc = t as usize;
+                        }
+                    }
                     Op::JmpIf => {
                         if r[a] != 0 {
                             back!(ins.sbx());
@@ -559,7 +565,8 @@ impl<'a> Vm<'a> {
                     // ---- errors ----
                     Op::Panic => {
                         let msg = tri!(self.heap.str_bytes(r[a]));
-                        break RuntimeError::new(codes::PANIC, String::from_utf8_lossy(msg).into_owned());
+                        let code = if c == 1 { codes::UNWRAP_FAILED } else { codes::PANIC };
+                        break RuntimeError::new(code, String::from_utf8_lossy(msg).into_owned());
                     }
                     Op::TryBegin => {
                         let frame = self.frames.len().saturating_sub(1) as u32;
