@@ -220,30 +220,27 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             self.push_word(x);
         }
         if let Some(op) = i.op() {
-            if op.may_allocate() {
-                let refs = self.refs_below(256);
-                self.safepoints.push(Safepoint { pc: at as u32, refs });
-            }
-            if op.is_call() || op == Op::CallN {
-                // References live across the call: everything below the call window.
-                let refs = self.refs_below(i.a());
-                if op == Op::CallN {
-                    let mut after = self.refs_below(i.a());
-                    if self.reg_ref[i.a()] {
-                        after.insert(i.a());
-                    }
-                    self.replace_safepoint(at, after);
-                } else {
-                    self.safepoints.push(Safepoint { pc: at as u32, refs });
+            // A native's safepoint is the state after it returns: the references below its
+            // window plus its result. A call's is what stays live across it: the references
+            // below its window. Other allocating instructions: every live reference after.
+            let refs = if op == Op::CallN {
+                let mut after = self.refs_below(i.a());
+                if self.reg_ref[i.a()] {
+                    after.insert(i.a());
                 }
+                Some(after)
+            } else if op.is_call() {
+                Some(self.refs_below(i.a()))
+            } else if op.may_allocate() {
+                Some(self.refs_below(256))
+            } else {
+                None
+            };
+            if let Some(refs) = refs {
+                self.safepoints.push(Safepoint { pc: at as u32, refs });
             }
         }
         at
-    }
-
-    fn replace_safepoint(&mut self, pc: usize, refs: RegSet) {
-        self.safepoints.retain(|s| s.pc != pc as u32);
-        self.safepoints.push(Safepoint { pc: pc as u32, refs });
     }
 
     pub fn abc(&mut self, op: Op, a: Reg, b: Reg, c: Reg) -> usize {
