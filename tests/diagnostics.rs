@@ -242,7 +242,6 @@ const EXAMPLES_NOT_RUN: &[(&str, &str)] = &[
     ("E0018", "needs an interrupt from an embedding host"),
     ("E1012", "a sketch: the real input is thousands of levels deep"),
     ("E2008", "which programs are rejected depends on the definite-assignment analysis"),
-    ("E2023", "depends on whether annotated generics may recurse polymorphically"),
     ("E2027", "a sketch: the real input is a huge generated function"),
     ("E2032", "depends on which features this version lacks"),
     ("E3002", "needs two module files"),

@@ -53,7 +53,14 @@ impl<'a> Infer<'a> {
             _ => self.expr(callee),
         };
         let arg_types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
-        self.apply(&ft, &arg_types, args, call.span, callee.span)
+        let recursive = match self.res.names.get(&callee.id) {
+            Some(Res::Func(f)) if !self.generalized.contains(f) => Some(self.res.function(*f).name.clone()),
+            _ => None,
+        };
+        let saved = std::mem::replace(&mut self.recursive_call, recursive);
+        let t = self.apply(&ft, &arg_types, args, call.span, callee.span);
+        self.recursive_call = saved;
+        t
     }
 
     /// Check a call of a function-typed value with already-inferred arguments.

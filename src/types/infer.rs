@@ -49,6 +49,9 @@ pub(super) struct Infer<'a> {
     pub(super) top_fns: HashMap<FnId, &'a FnDecl>,
     /// The `impl` block of each method.
     pub(super) impls: HashMap<FnId, &'a ImplDecl>,
+    /// Set while checking the arguments of a call to a function of the group being
+    /// inferred (its name): an infinite type there is polymorphic recursion.
+    pub(super) recursive_call: Option<String>,
 }
 
 impl<'a> Infer<'a> {
@@ -71,6 +74,7 @@ impl<'a> Infer<'a> {
             self_refs: Vec::new(),
             top_fns: HashMap::new(),
             impls: HashMap::new(),
+            recursive_call: None,
         }
     }
 
@@ -154,12 +158,25 @@ impl<'a> Infer<'a> {
                 false
             }
             Err(UnifyError::Occurs) => {
-                self.diags.push(Diagnostic::error(
-                    codes::TYPE_MISMATCH,
-                    "infinite type",
-                    span,
-                    format!("`{got}` would have to contain itself"),
-                ));
+                let d = match &self.recursive_call {
+                    // A generic function calling itself at a type built from its own type
+                    // parameter: monomorphization would never end.
+                    Some(name) => Diagnostic::error(
+                        codes::POLYMORPHIC_RECURSION,
+                        format!("polymorphic recursion: `{name}` calls itself at a growing type"),
+                        span,
+                        format!("this argument's type `{got}` contains the type it must equal"),
+                    )
+                    .with_note("each instantiation of a generic function is compiled separately, so this would need infinitely many")
+                    .with_help("make the recursive call at the same type, or use a non-generic helper"),
+                    None => Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        "infinite type",
+                        span,
+                        format!("`{got}` would have to contain itself"),
+                    ),
+                };
+                self.diags.push(d);
                 false
             }
             Err(_) => {
