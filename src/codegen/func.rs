@@ -29,8 +29,8 @@ pub(crate) struct LoopCtx {
     pub label: Option<String>,
     pub breaks: Vec<usize>,
     pub continues: Vec<usize>,
-    /// Register mark to restore when jumping out (not used for correctness of registers,
-    /// which are function-wide, but documents the loop's extent).
+    /// How many `try` handlers were open when the loop started: `break`/`continue` pop the
+    /// ones opened inside the loop.
     pub try_depth: usize,
 }
 

@@ -167,7 +167,7 @@ impl<'a> Infer<'a> {
             all.extend(args.iter());
             return Some(self.builtin(b, &all, Some(bt), call.span));
         }
-        if let Some(t) = self.call_fn_field(call, base, &bt, name, args) {
+        if let Some(t) = self.call_fn_field(call, &bt, name, args) {
             return Some(t);
         }
         let shown = self.table().display(&bt);
@@ -191,7 +191,7 @@ impl<'a> Infer<'a> {
 
     /// `h.run(x)` where `run` is a struct field holding a function (and not a method):
     /// call the stored function.
-    fn call_fn_field(&mut self, call: &Expr, base: &Expr, bt: &Ty, name: &Ident, args: &[Expr]) -> Option<Ty> {
+    fn call_fn_field(&mut self, call: &Expr, bt: &Ty, name: &Ident, args: &[Expr]) -> Option<Ty> {
         let Ty::Adt(id, targs) = self.table().shallow(bt) else { return None };
         let (slot, fty) = {
             let (slot, f) = self.t.adts.get(id as usize)?.field(&name.name)?;
@@ -201,8 +201,6 @@ impl<'a> Infer<'a> {
         if !matches!(self.table().shallow(&fty), Ty::Func(..)) {
             return None;
         }
-        let _ = base;
-        self.t.field_slots.insert(call.id, slot as u32);
         self.record_call_target(call.id, CallTarget::FieldCall(slot as u32));
         let arg_types: Vec<Ty> = args.iter().map(|a| self.expr(a)).collect();
         Some(self.apply(&fty, &arg_types, args, call.span, name.span))

@@ -247,14 +247,13 @@ impl<'a> Infer<'a> {
         if let Some(f) = self.res.methods.get(&(type_name, name.name.clone())).copied() {
             let ft = self.function_ref(call.id, f);
             self.record_call_target(call.id, CallTarget::Method(f));
-            if let Ty::Func(ps, ret) = self.t.table.shallow(&ft) {
+            if let Ty::Func(ps, _) = self.t.table.shallow(&ft) {
                 // Count arguments as written, without the receiver.
                 if ps.len() != args.len() + 1 {
                     for a in args {
                         self.expr(a);
                     }
                     let want = ps.len().saturating_sub(1);
-                    let _ = ret;
                     return Some(self.error(Diagnostic::error(
                         codes::WRONG_ARITY,
                         format!("method `{}` takes {want} argument(s) but {} were supplied", name.name, args.len()),
