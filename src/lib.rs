@@ -1,7 +1,7 @@
 //! Orus: a statically typed, indentation-based language compiled to register bytecode.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! `syntax` (lexer, layout, parser) → `resolve` (names) → `types` (inference) →
+//! `syntax` (lexer, layout, parser) → `modules` (imports, linking) → `resolve` (names) → `types` (inference) →
 //! `codegen` (monomorphization + bytecode) → `bytecode::verify` → `vm` (with `heap`).
 //! `diag` holds diagnostics as data and renders them. The CLI (`src/main.rs`) uses only
 //! the functions below.
@@ -15,6 +15,7 @@ pub mod bytecode;
 pub mod codegen;
 pub mod diag;
 pub mod heap;
+pub mod modules;
 pub mod resolve;
 pub mod syntax;
 pub mod types;
@@ -24,6 +25,7 @@ use bytecode::chunk::Program;
 use diag::{codes, Diagnostic, SourceFile};
 use syntax::span::{LineIndex, Span};
 pub use vm::error::RuntimeError;
+pub use modules::ModuleOptions;
 pub use vm::VmConfig;
 
 /// Compilation runs on a thread with a large stack: the passes recurse over the tree,
@@ -45,20 +47,29 @@ impl Compiled {
     }
 }
 
-/// Compile `src` (named `name` in diagnostics). Never panics: an internal failure becomes
-/// an E9001 diagnostic.
+/// Compile `src` (named `name` in diagnostics; its directory is where `use` looks first),
+/// with the default module options (`ORUSPATH`, the whole standard library). Never panics:
+/// an internal failure becomes an E9001 diagnostic.
 pub fn compile_source(name: &str, src: &str) -> Compiled {
-    let files = vec![SourceFile { name: name.to_string(), text: src.to_string() }];
-    let (n, s) = (name.to_string(), src.to_string());
+    compile_with(name, src, &ModuleOptions::default())
+}
+
+/// Compile `src` with explicit module options (search path, file access, standard modules).
+pub fn compile_with(name: &str, src: &str, options: &ModuleOptions) -> Compiled {
+    let (n, s, o) = (name.to_string(), src.to_string(), options.clone());
     let result = std::thread::Builder::new()
         .stack_size(COMPILER_STACK)
-        .spawn(move || std::panic::catch_unwind(|| compile_inner(&n, &s)))
+        .spawn(move || std::panic::catch_unwind(|| compile_inner(&n, &s, &o)))
         .map_err(|e| e.to_string())
         .and_then(|h| h.join().map_err(|_| "compiler thread failed".to_string()))
         .and_then(|r| r.map_err(|p| panic_message(&p)));
     match result {
-        Ok((program, diagnostics)) => Compiled { files, program, diagnostics },
-        Err(msg) => Compiled { files, program: None, diagnostics: vec![internal_error(&msg)] },
+        Ok(compiled) => compiled,
+        Err(msg) => Compiled {
+            files: vec![SourceFile { name: name.to_string(), text: src.to_string() }],
+            program: None,
+            diagnostics: vec![internal_error(&msg)],
+        },
     }
 }
 
@@ -67,18 +78,26 @@ pub fn check_source(name: &str, src: &str) -> Vec<Diagnostic> {
     compile_source(name, src).diagnostics
 }
 
-fn compile_inner(name: &str, src: &str) -> (Option<Program>, Vec<Diagnostic>) {
-    let (module, mut diags) = syntax::parse_module(src, 0);
+fn compile_inner(name: &str, src: &str, options: &ModuleOptions) -> Compiled {
+    let linked = modules::link(name, src, options);
+    let (program, diagnostics) = compile_linked(&linked);
+    Compiled { files: linked.files, program, diagnostics }
+}
+
+fn compile_linked(linked: &modules::Linked) -> (Option<Program>, Vec<Diagnostic>) {
+    let module = &linked.module;
+    let mut diags = linked.diagnostics.clone();
     if diags.iter().any(|d| d.is_error()) {
         return (None, sorted(diags));
     }
-    let resolution = resolve::resolve_module(&module, &mut diags);
-    let typed = types::check_module(&module, &resolution, &mut diags);
+    let resolution = resolve::resolve_program(module, &linked.units, &mut diags);
+    let typed = types::check_module(module, &resolution, &mut diags);
     if diags.iter().any(|d| d.is_error()) {
         return (None, sorted(diags));
     }
-    let lines = LineIndex::new(src);
-    match codegen::generate(&module, &resolution, &typed, &lines, name) {
+    let lines: Vec<LineIndex> = linked.files.iter().map(|f| LineIndex::new(&f.text)).collect();
+    let names = linked.files.iter().map(|f| f.name.clone()).collect();
+    match codegen::generate(module, &resolution, &typed, &lines, names) {
         Ok(program) => match bytecode::verify::verify(&program) {
             Ok(()) => (Some(program), sorted(diags)),
             Err(e) => {

@@ -251,22 +251,7 @@ const EXAMPLES_NOT_RUN: &[(&str, &str)] = &[
 
 /// Examples that need a feature not implemented yet: they are run, but a failure is only
 /// noted. Remove an entry when its feature lands (the test says when an example works).
-const EXAMPLES_PENDING: &[(&str, &str)] = &[
-    ("E0013", "Map"),
-    ("E0019", "Option"),
-    ("E2014", "structs"),
-    ("E2015", "structs and methods"),
-    ("E2017", "enums and match"),
-    ("E2018", "match"),
-    ("E2019", "structs"),
-    ("E2020", "enums"),
-    ("E2021", "enums"),
-    ("E2022", "Map"),
-    ("E2030", "enums and matches"),
-    ("E3001", "modules"),
-    ("E3004", "modules"),
-    ("E3005", "modules and std.math"),
-];
+const EXAMPLES_PENDING: &[(&str, &str)] = &[];
 
 #[test]
 fn errors_md_examples_trigger_their_codes() {

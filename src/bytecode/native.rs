@@ -76,4 +76,32 @@ natives! {
     /// find(s, sub) -> Option<i32>: byte index of the first occurrence; type arg = the
     /// TypeId of `Option<i32>`
     StrFind,
+    // The standard library's hooks (std/*.orus); f64 -> f64 unless noted.
+    Sqrt,
+    /// pow(x, y) -> f64
+    Pow,
+    Floor,
+    Ceil,
+    /// round half away from zero
+    Round,
+    Sin,
+    Cos,
+    Tan,
+    /// atan2(y, x) -> f64
+    Atan2,
+    Exp,
+    Ln,
+    Log10,
+    /// read_file(path) -> Result<string, Error>; type arg = that Result type
+    ReadFile,
+    /// write_file(path, text) -> Result<void, Error>; type arg = that Result type
+    WriteFile,
+    /// read_lines(path) -> Result<[string], Error>; type arg = that Result type
+    ReadLines,
+    /// args() -> [string]: a fresh copy of the program's arguments
+    Args,
+    /// env(name) -> Option<string>; type arg = that Option type
+    Env,
+    /// sleep(seconds: f64): stops early with E0016/E0018 on a deadline or interrupt
+    Sleep,
 }

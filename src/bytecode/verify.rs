@@ -121,11 +121,12 @@ pub fn extra(op: Op) -> Extra {
 pub fn native_arity(n: Native) -> usize {
     use Native::*;
     match n {
-        Input | Timestamp => 0,
+        Input | Timestamp | Args => 0,
         InputPrompt | ParseInt | ParseFloat | Assert | Abs | Sort | Sorted | Reverse | Trim | ToUpper | ToLower
         | Chars | Exit => 1,
+        Sqrt | Floor | Ceil | Round | Sin | Cos | Tan | Exp | Ln | Log10 | ReadFile | ReadLines | Env | Sleep => 1,
         Min | Max | ArrayRemove | ArrayContains | StrContains | StrFind | StartsWith | EndsWith | Split | Join
-        | Repeat => 2,
+        | Repeat | Pow | Atan2 | WriteFile => 2,
         AssertEq | ArrayInsert | Replace => 3,
     }
 }
@@ -133,7 +134,7 @@ pub fn native_arity(n: Native) -> usize {
 /// Whether a native reads the type argument of its `CallN`.
 pub fn native_uses_type(n: Native) -> bool {
     use Native::*;
-    matches!(n, AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains | StrFind)
+    matches!(n, AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains | StrFind | ReadFile | WriteFile | ReadLines | Env)
 }
 
 /// Checks the whole program once at load; the error names the function and pc.

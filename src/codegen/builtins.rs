@@ -4,10 +4,38 @@
 
 use super::func::{FnBuilder, Reg};
 use crate::bytecode::native::Native;
+use crate::bytecode::verify::native_uses_type;
 use crate::bytecode::op::Op;
 use crate::resolve::Builtin;
 use crate::syntax::ast::*;
 use crate::types::ty::{type_name, Ty};
+
+/// The native behind each of the standard library's `__` built-ins.
+fn internal_native(b: Builtin) -> Option<Native> {
+    Some(match b {
+        Builtin::Sqrt => Native::Sqrt,
+        Builtin::Pow => Native::Pow,
+        Builtin::Floor => Native::Floor,
+        Builtin::Ceil => Native::Ceil,
+        Builtin::Round => Native::Round,
+        Builtin::Sin => Native::Sin,
+        Builtin::Cos => Native::Cos,
+        Builtin::Tan => Native::Tan,
+        Builtin::Atan2 => Native::Atan2,
+        Builtin::Exp => Native::Exp,
+        Builtin::Ln => Native::Ln,
+        Builtin::Log10 => Native::Log10,
+        Builtin::ReadFile => Native::ReadFile,
+        Builtin::WriteFile => Native::WriteFile,
+        Builtin::ReadLines => Native::ReadLines,
+        Builtin::Args => Native::Args,
+        Builtin::Env => Native::Env,
+        Builtin::Exit => Native::Exit,
+        Builtin::Sleep => Native::Sleep,
+        Builtin::Now => Native::Timestamp,
+        _ => return None,
+    })
+}
 
 impl<'g, 'a> FnBuilder<'g, 'a> {
     pub fn builtin_call(&mut self, b: Builtin, args: &[&Expr], call: &Expr, dst: Reg) {
@@ -98,6 +126,12 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.native(Native::StrFind, &option, args, call, dst)
             }
             Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => {}
+            _ => {
+                if let Some(n) = internal_native(b) {
+                    let type_arg = if native_uses_type(n) { self.node_type(call.id) } else { Ty::Void };
+                    self.native(n, &type_arg, args, call, dst);
+                }
+            }
         }
     }
 

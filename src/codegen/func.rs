@@ -63,7 +63,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         subst: HashMap<TvId, Ty>,
         span: Span,
     ) -> FnBuilder<'g, 'a> {
-        let line = if span == Span::default() { 1 } else { g.lines.line(span.start) };
+        let line = if span == Span::default() { 1 } else { g.line_of(span) };
         FnBuilder {
             g,
             fn_id,
@@ -93,7 +93,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             name: self.name,
             code: self.code,
             lines: self.lines,
-            file: 0,
+            file: self.span.file,
             nparams: self.nparams,
             nregs: self.max_reg.max(1) as u16,
             safepoints: self.safepoints,
@@ -208,7 +208,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     pub fn set_line(&mut self, span: Span) {
         if span != Span::default() {
-            self.line = self.g.lines.line(span.start);
+            self.line = self.g.line_of(span);
         }
     }
 

@@ -27,7 +27,8 @@ use std::collections::VecDeque;
 pub(crate) struct Gen<'a> {
     res: &'a Resolution,
     typed: &'a Typed,
-    lines: &'a LineIndex,
+    /// Line tables of the source files, by file id.
+    lines: &'a [LineIndex],
     program: Program,
     constants: HashMap<ConstKey, u16>,
     types: HashMap<RtType, TypeId>,
@@ -49,12 +50,12 @@ enum ConstKey {
 
 /// Compile a checked module into a program. Fails only on limits (too many registers,
 /// jumps or constants), with diagnostics.
-pub fn generate(
-    module: &Module,
-    res: &Resolution,
-    typed: &Typed,
-    lines: &LineIndex,
-    file_name: &str,
+pub fn generate<'a>(
+    module: &'a Module,
+    res: &'a Resolution,
+    typed: &'a Typed,
+    lines: &'a [LineIndex],
+    file_names: Vec<String>,
 ) -> Result<Program, Vec<Diagnostic>> {
     let mut decls = HashMap::new();
     crate::syntax::visit::each_fn_decl(&module.stmts, &mut |d: &FnDecl| {
@@ -66,7 +67,7 @@ pub fn generate(
         res,
         typed,
         lines,
-        program: Program { files: vec![file_name.to_string()], ..Program::default() },
+        program: Program { files: file_names, ..Program::default() },
         constants: HashMap::new(),
         types: HashMap::new(),
         adt_types: HashMap::new(),
@@ -101,6 +102,11 @@ pub fn generate(
 }
 
 impl<'a> Gen<'a> {
+    /// The 1-based line of `span` in its file.
+    pub(crate) fn line_of(&self, span: Span) -> u32 {
+        self.lines.get(span.file as usize).map(|l| l.line(span.start)).unwrap_or(1)
+    }
+
     fn assign_globals(&mut self) {
         for (i, b) in self.res.bindings.iter().enumerate() {
             if b.global {

@@ -3,17 +3,18 @@
 //! `break`/`continue` placement, hoists top-level declarations, and records which
 //! variables closures capture (and which of those need a shared cell).
 //!
-//! May import: `syntax`, `diag`. Produces a `Resolution` of side tables keyed by `NodeId`
+//! May import: `syntax`, `diag`, `modules` (the units of a linked program). Produces a `Resolution` of side tables keyed by `NodeId`
 //! and declaration spans; the AST itself is not changed.
 
 mod scope;
 pub mod suggest;
 
 use crate::diag::{codes, Diagnostic};
+use crate::modules::Unit;
 use crate::syntax::ast::*;
 use crate::syntax::span::Span;
 use hashbrown::HashMap;
-use scope::{Resolver, ScopeKind};
+use scope::Resolver;
 
 pub type BindingId = u32;
 pub type FnId = u32;
@@ -93,8 +94,11 @@ pub struct Resolution {
     pub fn_ids: HashMap<Span, FnId>,
     pub bindings: Vec<BindingInfo>,
     pub functions: Vec<FnInfo>,
-    /// Top-level functions by name.
+    /// The main file's top-level functions by name (`main` is looked up here).
     pub top_fns: HashMap<String, FnId>,
+    /// Method-call sugar `x.f(...)` (by the call's `NodeId`) where `f` names a top-level
+    /// function in scope at the call: the function, which takes `x` first.
+    pub method_sugar: HashMap<NodeId, FnId>,
     /// Whether the module's top-level statements call `main` themselves.
     pub top_level_calls_main: bool,
     /// Names of the module's structs and enums.
@@ -131,6 +135,11 @@ macro_rules! builtins {
             /// `Some`, `None`, `Ok`, `Err`: prelude enum variants, not functions.
             pub fn is_variant(self) -> bool {
                 matches!(self.name(), "Some" | "None" | "Ok" | "Err")
+            }
+            /// The standard library's runtime hooks (`__sqrt`, ...): only `std.*` modules
+            /// may name them.
+            pub fn is_internal(self) -> bool {
+                self.name().starts_with("__")
             }
             pub fn from_name(name: &str) -> Option<Builtin> {
                 match name { $($text => Some(Builtin::$name),)* _ => None }
@@ -178,17 +187,52 @@ builtins! {
     NoneVariant = "None",
     OkVariant = "Ok",
     ErrVariant = "Err",
+    // The standard library's hooks into the runtime (see `types::internal`).
+    Sqrt = "__sqrt",
+    Pow = "__pow",
+    Floor = "__floor",
+    Ceil = "__ceil",
+    Round = "__round",
+    Sin = "__sin",
+    Cos = "__cos",
+    Tan = "__tan",
+    Atan2 = "__atan2",
+    Exp = "__exp",
+    Ln = "__ln",
+    Log10 = "__log10",
+    ReadFile = "__read_file",
+    WriteFile = "__write_file",
+    ReadLines = "__read_lines",
+    Args = "__args",
+    Env = "__env",
+    Exit = "__exit",
+    Sleep = "__sleep",
+    Now = "__now",
 }
 
-/// Resolve one module. Diagnostics are appended to `diags`.
-pub fn resolve_module(module: &Module, diags: &mut Vec<Diagnostic>) -> Resolution {
+/// Resolve a linked program: each unit (file) in order, with its own top-level scope that
+/// also holds the names it imports. Diagnostics are appended to `diags`.
+pub fn resolve_program(module: &Module, units: &[Unit], diags: &mut Vec<Diagnostic>) -> Resolution {
     let mut r = Resolver::new(diags);
     r.new_function("<top level>", FnKind::ModuleInit, None, Span::default());
-    r.push_scope(ScopeKind::Function(MODULE_INIT));
-    r.hoist_top_level(&module.stmts);
-    r.top_level(&module.stmts);
-    r.pop_scope();
+    for unit in units {
+        let stmts = module.stmts.get(unit.stmts.clone()).unwrap_or_default();
+        r.unit(unit, stmts);
+    }
     r.finish()
+}
+
+/// Resolve a single-file program (no imports).
+pub fn resolve_module(module: &Module, diags: &mut Vec<Diagnostic>) -> Resolution {
+    let unit = Unit {
+        path: String::new(),
+        file: 0,
+        is_std: false,
+        stmts: 0..module.stmts.len(),
+        imports: Vec::new(),
+        namespaces: Vec::new(),
+    };
+    resolve_program(module, std::slice::from_ref(&unit), diags)
 }
 
 pub(crate) fn unknown_name(name: &Ident, candidates: Vec<String>) -> Diagnostic {

@@ -24,6 +24,19 @@ struct Scope {
     names: HashMap<String, Entry>,
 }
 
+/// What the resolver knows about the unit whose code it is walking.
+#[derive(Default)]
+struct UnitCtx {
+    /// Prefix for its functions' names (`geometry.`); empty for the main file.
+    prefix: String,
+    is_main: bool,
+    is_std: bool,
+    /// Names bound to module namespaces: a binding may not reuse one.
+    namespaces: Vec<String>,
+    /// Its top-level functions by name, for duplicate definitions.
+    fns: HashMap<String, FnId>,
+}
+
 struct LoopCtx {
     label: Option<String>,
 }
@@ -37,8 +50,10 @@ pub struct Resolver<'d> {
     deferred: Vec<(FnId, FnDecl)>,
     /// Enum variant names with their qualified form, for "did you mean `Shape.Circle`".
     variant_names: HashMap<String, String>,
-    /// The module has a `use ...: *` (names it may bind are unknown until modules exist).
-    glob_import: bool,
+    /// The unit (file) being resolved.
+    unit: UnitCtx,
+    /// Each resolved unit's top-level names, by unit index: what its importers may bind.
+    unit_scopes: Vec<HashMap<String, Entry>>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -51,13 +66,44 @@ impl<'d> Resolver<'d> {
             loops: Vec::new(),
             deferred: Vec::new(),
             variant_names: HashMap::new(),
-            glob_import: false,
+            unit: UnitCtx::default(),
+            unit_scopes: Vec::new(),
             diags,
         }
     }
 
     pub fn finish(self) -> Resolution {
         self.out
+    }
+
+    /// Resolve one unit's top-level statements in a fresh top-level scope holding its imports.
+    pub fn unit(&mut self, unit: &Unit, stmts: &[Stmt]) {
+        self.unit = UnitCtx {
+            prefix: if unit.is_main() { String::new() } else { format!("{}.", unit.path) },
+            is_main: unit.is_main(),
+            is_std: unit.is_std,
+            namespaces: unit.namespaces.clone(),
+            fns: HashMap::new(),
+        };
+        self.push_scope(ScopeKind::Function(MODULE_INIT));
+        for imp in &unit.imports {
+            let entry = self.unit_scopes.get(imp.from).and_then(|names| names.get(&imp.member)).copied();
+            if let (Some(entry), Some(scope)) = (entry, self.scopes.last_mut()) {
+                scope.names.insert(imp.name.clone(), entry);
+            }
+        }
+        // Types of every unit already resolved are known by their qualified names.
+        let qualified: Vec<String> = self.out.type_names.iter().filter(|n| n.contains('.')).cloned().collect();
+        for name in qualified {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.names.entry(name).or_insert(Entry::Type);
+            }
+        }
+        self.hoist_top_level(stmts);
+        self.top_level(stmts);
+        let names = self.scopes.last().map(|s| s.names.clone()).unwrap_or_default();
+        self.unit_scopes.push(names);
+        self.pop_scope();
     }
 
     fn current_fn(&self) -> FnId {
@@ -113,6 +159,17 @@ impl<'d> Resolver<'d> {
             span: name.span,
         });
         self.out.decls.insert(name.span, id);
+        if self.unit.namespaces.contains(&name.name) {
+            self.diags.push(
+                Diagnostic::error(
+                    codes::REDECLARED,
+                    format!("`{}` already names an imported module", name.name),
+                    name.span,
+                    "declared here",
+                )
+                .with_help("rename the binding, or import the module under another name with `use ... as`"),
+            );
+        }
         if let Some(scope) = self.scopes.last_mut() {
             if let Some(prev) = scope.names.get(&name.name).copied() {
                 let prev_span = match prev {
@@ -157,7 +214,7 @@ impl<'d> Resolver<'d> {
             }
             Some((Entry::Func(f), _)) => Some(Res::Func(f)),
             Some((Entry::Type, _)) => None,
-            None => Builtin::from_name(name).map(Res::Builtin),
+            None => Builtin::from_name(name).filter(|b| self.unit.is_std || !b.is_internal()).map(Res::Builtin),
         }
     }
 
@@ -180,14 +237,11 @@ impl<'d> Resolver<'d> {
 
     fn visible_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.scopes.iter().flat_map(|s| s.names.keys().cloned()).collect();
-        names.extend(Builtin::ALL.iter().map(|b| b.name().to_string()));
+        names.extend(Builtin::ALL.iter().filter(|b| !b.is_internal()).map(|b| b.name().to_string()));
         names
     }
 
     fn report_unknown(&mut self, name: &Ident) {
-        if self.glob_import {
-            return;
-        }
         if let Some(qualified) = self.variant_names.get(&name.name) {
             let d = Diagnostic::error(
                 codes::UNKNOWN_NAME,
@@ -215,7 +269,7 @@ impl<'d> Resolver<'d> {
         for s in stmts {
             match &s.kind {
                 StmtKind::Fn(f) => {
-                    if let Some(prev) = self.out.top_fns.get(&f.name.name) {
+                    if let Some(prev) = self.unit.fns.get(&f.name.name) {
                         let prev_span = self.out.functions[*prev as usize].span;
                         self.diags.push(
                             Diagnostic::error(
@@ -228,8 +282,12 @@ impl<'d> Resolver<'d> {
                         );
                         continue;
                     }
-                    let id = self.new_function(&f.name.name, FnKind::TopLevel, Some(MODULE_INIT), f.span);
-                    self.out.top_fns.insert(f.name.name.clone(), id);
+                    let qualified = format!("{}{}", self.unit.prefix, f.name.name);
+                    let id = self.new_function(&qualified, FnKind::TopLevel, Some(MODULE_INIT), f.span);
+                    self.unit.fns.insert(f.name.name.clone(), id);
+                    if self.unit.is_main {
+                        self.out.top_fns.insert(f.name.name.clone(), id);
+                    }
                     if let Some(scope) = self.scopes.last_mut() {
                         scope.names.insert(f.name.name.clone(), Entry::Func(id));
                     }
@@ -245,26 +303,8 @@ impl<'d> Resolver<'d> {
                     }
                 }
                 StmtKind::Impl(imp) => self.hoist_methods(imp),
-                StmtKind::Use(u) => self.hoist_use(u),
                 _ => {}
             }
-        }
-    }
-
-    /// Modules are not implemented yet (the checker reports each `use`): the names a `use`
-    /// would bind are still known, so their uses do not cascade into unknown-name errors.
-    fn hoist_use(&mut self, u: &UseDecl) {
-        let names: Vec<&Ident> = match &u.kind {
-            UseKind::Module { alias } => alias.iter().chain(u.path.last()).take(1).collect(),
-            UseKind::Names(list) => list.iter().map(|(n, alias)| alias.as_ref().unwrap_or(n)).collect(),
-            UseKind::Glob => {
-                // Any unknown name may come from the glob import: do not guess.
-                self.glob_import = true;
-                Vec::new()
-            }
-        };
-        for n in names {
-            self.declare_type(n);
         }
     }
 
@@ -435,6 +475,12 @@ impl<'d> Resolver<'d> {
                     self.function_body(id, f);
                 }
             }
+            StmtKind::Use(u) if !self.at_module_level() => {
+                self.diags.push(
+                    Diagnostic::error(codes::USE_IN_BLOCK, "`use` inside a block", u.span, "imports belong at module level")
+                        .with_help("move the `use` to the top level of the file"),
+                );
+            }
             StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}
         }
     }
@@ -590,7 +636,7 @@ impl<'d> Resolver<'d> {
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Name(n) => {
-                if n.name == "main" && self.current_fn() == MODULE_INIT {
+                if n.name == "main" && self.current_fn() == MODULE_INIT && self.unit.is_main {
                     self.out.top_level_calls_main = true;
                 }
                 match self.lookup(&n.name) {
@@ -617,6 +663,11 @@ impl<'d> Resolver<'d> {
                 self.expr(otherwise);
             }
             ExprKind::Call { callee, args, .. } => {
+                if let ExprKind::Field { name, .. } = &callee.kind {
+                    if let Some((Entry::Func(f), _)) = self.lookup_entry(&name.name) {
+                        self.out.method_sugar.insert(e.id, f);
+                    }
+                }
                 self.expr(callee);
                 args.iter().for_each(|a| self.expr(a));
             }

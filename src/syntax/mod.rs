@@ -14,4 +14,4 @@ lalrpop_util::lalrpop_mod!(
     "/syntax/grammar.rs"
 );
 
-pub use parse::parse_module;
+pub use parse::{parse_module, parse_module_from};

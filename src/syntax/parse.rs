@@ -21,15 +21,21 @@ type Recovery = ErrorRecovery<usize, Tok, ()>;
 
 /// Parse one source file. Never panics, never overflows the host stack, on any input.
 pub fn parse_module(src: &str, file: u32) -> (Module, Vec<Diagnostic>) {
+    parse_module_from(src, file, 0)
+}
+
+/// Like `parse_module`, numbering nodes from `first_id`, so that several files parsed into
+/// one program have distinct `NodeId`s. `Module::node_count` is then one past the last id.
+pub fn parse_module_from(src: &str, file: u32, first_id: NodeId) -> (Module, Vec<Diagnostic>) {
     let base = if src.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let (raw, mut diags) = token::lex(src.get(base..).unwrap_or(""), base, file);
     let lay = layout::layout(src, base, raw, file);
     diags.extend(lay.diags);
     if lay.fatal {
         finish(&mut diags);
-        return (Module::default(), diags);
+        return (Module { stmts: Vec::new(), node_count: first_id }, diags);
     }
-    let ctx = Ctx::new(file);
+    let ctx = Ctx::new(file, first_id);
     let tokens = lay.tokens;
     let result = ModuleParser::new().parse(&ctx, tokens.iter().cloned().map(Ok));
     let mut errors = ctx.errors.take();
@@ -308,8 +314,8 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    fn new(file: u32) -> Ctx {
-        Ctx { file, next_id: Cell::new(0), errors: RefCell::new(Vec::new()), diags: RefCell::new(Vec::new()) }
+    fn new(file: u32, first_id: NodeId) -> Ctx {
+        Ctx { file, next_id: Cell::new(first_id), errors: RefCell::new(Vec::new()), diags: RefCell::new(Vec::new()) }
     }
 
     pub fn span(&self, l: usize, r: usize) -> Span {

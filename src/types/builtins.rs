@@ -152,7 +152,7 @@ impl<'a> Infer<'a> {
         if let Some(t) = self.map_method(call, &bt, name, args) {
             return Some(t);
         }
-        if let Some(f) = self.top_fn_named(&name.name) {
+        if let Some(f) = self.res.method_sugar.get(&call.id).copied() {
             let ft = self.function_ref(call.id, f);
             self.record_call_target(call.id, CallTarget::Method(f));
             let mut all: Vec<Expr> = vec![base.clone()];
@@ -161,7 +161,7 @@ impl<'a> Infer<'a> {
             arg_types.extend(args.iter().map(|a| self.expr(a)));
             return Some(self.apply(&ft, &arg_types, &all, call.span, name.span));
         }
-        if let Some(b) = Builtin::from_name(&name.name).filter(|b| !b.is_variant()) {
+        if let Some(b) = Builtin::from_name(&name.name).filter(|b| !b.is_variant() && !b.is_internal()) {
             self.record_call_target(call.id, CallTarget::Builtin(b));
             let mut all: Vec<&Expr> = vec![base];
             all.extend(args.iter());
@@ -172,7 +172,7 @@ impl<'a> Infer<'a> {
         }
         let shown = self.table().display(&bt);
         let mut candidates: Vec<String> =
-            Builtin::ALL.iter().filter(|b| !b.is_variant()).map(|b| b.name().to_string()).collect();
+            Builtin::ALL.iter().filter(|b| !b.is_variant() && !b.is_internal()).map(|b| b.name().to_string()).collect();
         if let Ty::Adt(id, _) = self.table().shallow(&bt) {
             let type_name = self.t.adts.get(id as usize).map(|d| d.name.clone()).unwrap_or_default();
             candidates.extend(self.res.methods.keys().filter(|(t, _)| *t == type_name).map(|(_, m)| m.clone()));
@@ -211,6 +211,13 @@ impl<'a> Infer<'a> {
         let skip = usize::from(first.is_some());
         let mut types: Vec<Ty> = first.into_iter().collect();
         types.extend(args.iter().skip(skip).map(|a| self.expr(a)));
+        if let Some((params, ret)) = super::internal::signature(b) {
+            if params.len() != types.len() {
+                return self.arity_error(params.len(), types.len(), span, span);
+            }
+            self.expect_args(&params, &types, args);
+            return ret;
+        }
         let arity_ok = |min: usize, max: usize| types.len() >= min && types.len() <= max;
         let (min, max) = builtin_arity(b);
         if !arity_ok(min, max) {
@@ -367,6 +374,7 @@ impl<'a> Infer<'a> {
                 Ty::Adt(OPTION, vec![Ty::I32])
             }
             Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => Ty::Unknown,
+            _ => Ty::Unknown, // the internal ones, typed above
         }
     }
 
@@ -406,5 +414,6 @@ fn builtin_arity(b: Builtin) -> (usize, usize) {
         Builtin::Find => (2, 2),
         Builtin::Insert | Builtin::AssertEq | Builtin::Replace => (3, 3),
         Builtin::SomeVariant | Builtin::NoneVariant | Builtin::OkVariant | Builtin::ErrVariant => (0, usize::MAX),
+        _ => super::internal::signature(b).map(|(p, _)| (p.len(), p.len())).unwrap_or((0, 0)),
     }
 }

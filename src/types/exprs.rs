@@ -7,7 +7,7 @@ use super::infer::{substitute, BlockValue, CastRecord, Infer, LitRecord};
 use super::ty::Ty;
 use super::CallTarget;
 use crate::diag::{codes, Diagnostic};
-use crate::resolve::{Builtin, FnId, Res, Resolution, MODULE_INIT};
+use crate::resolve::{Builtin, FnId, Res, Resolution};
 use crate::syntax::ast::*;
 use crate::syntax::span::Span;
 use hashbrown::HashMap;
@@ -299,9 +299,6 @@ impl<'a> Infer<'a> {
         self.t.call_targets.insert(call, target);
     }
 
-    pub(super) fn top_fn_named(&self, name: &str) -> Option<FnId> {
-        self.res.top_fns.get(name).copied().filter(|f| *f != MODULE_INIT)
-    }
 }
 
 pub(super) fn class_yields_bool(c: Class) -> bool {

@@ -408,7 +408,7 @@ fn collect_fn_refs(res: &Resolution, body: &Block, out: &mut Vec<FnId>) {
         }
         ExprKind::Call { callee, .. } => {
             if let ExprKind::Field { name, .. } = &callee.kind {
-                if let Some(f) = res.top_fns.get(&name.name) {
+                if let Some(f) = res.method_sugar.get(&e.id) {
                     out.push(*f);
                 }
                 // `x.m()` / `T.m()`: any method of that name (the receiver's type is not

@@ -252,6 +252,8 @@ impl<'a> Infer<'a> {
                     return t.clone();
                 }
                 let prim = match name.as_str() {
+                    // A type path the module linker already reported.
+                    crate::modules::ERROR_TYPE => return Ty::Unknown,
                     "i32" => Some(Ty::I32),
                     "i64" => Some(Ty::I64),
                     "u32" => Some(Ty::U32),

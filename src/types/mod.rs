@@ -15,6 +15,7 @@ pub mod classes;
 mod data;
 mod exprs;
 mod groups;
+mod internal;
 pub(crate) mod infer;
 mod maps;
 mod patterns;

@@ -111,10 +111,8 @@ impl<'a> Infer<'a> {
             }
             StmtKind::Fn(f) => self.nested_fn(f),
             StmtKind::Struct(d) => self.check_defaults(d),
-            StmtKind::Enum(_) | StmtKind::Impl(_) => {}
-            StmtKind::Use(_) => {
-                self.not_supported("modules (`use`) are", s.span);
-            }
+            // Imports were linked before resolution (see `modules`).
+            StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}
         }
         BlockValue::NoValue
     }
@@ -142,15 +140,6 @@ impl<'a> Infer<'a> {
                 .with_label(ann.span, format!("the annotation requires exactly {want}")),
             );
         }
-    }
-
-    pub(super) fn not_supported(&mut self, what: &str, span: Span) -> Ty {
-        self.error(Diagnostic::error(
-            codes::NOT_YET_SUPPORTED,
-            format!("{what} not supported yet"),
-            span,
-            "not implemented in this version of Orus",
-        ))
     }
 
     pub(super) fn nested_fn(&mut self, f: &FnDecl) {

@@ -78,6 +78,8 @@ pub(crate) struct Vm<'a> {
     pub root_buf: Vec<u64>,
     pub started: Instant,
     pub limits: Limits,
+    /// The program's arguments (a pinned array), for `std.os.args()`.
+    pub argv: u64,
 }
 
 pub(crate) fn internal(what: &str) -> RuntimeError {
@@ -123,6 +125,7 @@ impl<'a> Vm<'a> {
             root_buf: Vec::new(),
             started: Instant::now(),
             limits: Limits::new(config),
+            argv: 0,
         }
     }
 
@@ -156,6 +159,7 @@ impl<'a> Vm<'a> {
         let items = args.iter().map(|a| self.heap.alloc_str(a.as_bytes())).collect();
         let argv = self.heap.alloc_array(items, true);
         self.pinned.push(argv);
+        self.argv = argv;
         self.push_frame(self.prog.entry, NO_CLOSURE, 0)?;
         self.regs[0] = argv;
         self.run_loop()

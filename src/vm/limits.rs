@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::error::RuntimeError;
 use super::VmConfig;
@@ -85,5 +85,32 @@ impl Limits {
         }
         self.grant();
         Ok(())
+    }
+
+    /// `sleep(seconds)` from `std.time`: sleeps in short slices so that the interrupt flag
+    /// and the deadline still stop the program on time.
+    pub fn sleep(&self, seconds: f64) -> Result<(), RuntimeError> {
+        const SLICE: Duration = Duration::from_millis(10);
+        let total = Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX);
+        let end = Instant::now().checked_add(total);
+        loop {
+            if self.interrupt.as_ref().is_some_and(|flag| flag.load(Ordering::Relaxed)) {
+                return Err(RuntimeError::new(codes::INTERRUPTED, "interrupted"));
+            }
+            let now = Instant::now();
+            if self.deadline.is_some_and(|d| now >= d) {
+                return Err(RuntimeError::new(codes::DEADLINE, "deadline exceeded"));
+            }
+            let left = match end {
+                Some(e) if now >= e => return Ok(()),
+                Some(e) => e - now,
+                None => SLICE,
+            };
+            let mut step = left.min(SLICE);
+            if let Some(d) = self.deadline {
+                step = step.min(d.saturating_duration_since(now));
+            }
+            std::thread::sleep(step);
+        }
     }
 }

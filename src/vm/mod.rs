@@ -20,6 +20,7 @@ mod limits;
 mod maps;
 mod natives;
 mod roots;
+mod std_natives;
 #[cfg(test)]
 mod tests;
 

@@ -194,6 +194,7 @@ impl Vm<'_> {
                 self.flush()?;
                 return Ok(Flow::Exit(a0 as i32));
             }
+            _ => self.std_native(n, ty, a0, a1)?,
         };
         Ok(Flow::Value(v))
     }
