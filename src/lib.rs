@@ -23,9 +23,9 @@ pub mod vm;
 
 use bytecode::chunk::Program;
 use diag::{codes, Diagnostic, SourceFile};
+pub use modules::ModuleOptions;
 use syntax::span::{LineIndex, Span};
 pub use vm::error::RuntimeError;
-pub use modules::ModuleOptions;
 pub use vm::VmConfig;
 
 /// Compilation runs on a thread with a large stack: the passes recurse over the tree,
@@ -87,7 +87,7 @@ fn compile_inner(name: &str, src: &str, options: &ModuleOptions) -> Compiled {
 fn compile_linked(linked: &modules::Linked) -> (Option<Program>, Vec<Diagnostic>) {
     let module = &linked.module;
     let mut diags = linked.diagnostics.clone();
-    if diags.iter().any(|d| d.is_error()) {
+    if linked.parse_failed {
         return (None, sorted(diags));
     }
     let resolution = resolve::resolve_program(module, &linked.units, &mut diags);

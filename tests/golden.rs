@@ -274,6 +274,18 @@ fn programs() {
     report("program", &failures);
 }
 
+/// The programs in `examples/` (each with its expected output beside it), so the README's
+/// examples keep working.
+#[test]
+fn examples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut cases = Vec::new();
+    find_cases(&root, &root, &mut cases);
+    assert!(cases.len() >= 3, "expected the example programs under {}", root.display());
+    let failures = run_cases(&cases);
+    report("example", &failures);
+}
+
 /// The parsed `tests/conformance-folders.txt`: folders to run, and `folder/test` labels to
 /// leave out.
 struct FolderList {

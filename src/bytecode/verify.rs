@@ -134,7 +134,10 @@ pub fn native_arity(n: Native) -> usize {
 /// Whether a native reads the type argument of its `CallN`.
 pub fn native_uses_type(n: Native) -> bool {
     use Native::*;
-    matches!(n, AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains | StrFind | ReadFile | WriteFile | ReadLines | Env)
+    matches!(
+        n,
+        AssertEq | Min | Max | Abs | Sort | Sorted | ArrayContains | StrFind | ReadFile | WriteFile | ReadLines | Env
+    )
 }
 
 /// Checks the whole program once at load; the error names the function and pc.

@@ -4,8 +4,8 @@
 
 use super::func::{FnBuilder, Reg};
 use crate::bytecode::native::Native;
-use crate::bytecode::verify::native_uses_type;
 use crate::bytecode::op::Op;
+use crate::bytecode::verify::native_uses_type;
 use crate::resolve::Builtin;
 use crate::syntax::ast::*;
 use crate::types::ty::{type_name, Ty};

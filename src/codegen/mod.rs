@@ -17,7 +17,7 @@ use crate::resolve::{BindingId, FnId, Resolution, MODULE_INIT};
 use crate::syntax::ast::*;
 use crate::syntax::span::{LineIndex, Span};
 use crate::types::adt::AdtKind;
-use crate::types::ty::{type_name, TvId, Ty};
+use crate::types::ty::{runtime_type_name, type_name, TvId, Ty};
 use crate::types::Typed;
 use func::FnBuilder;
 use hashbrown::HashMap;
@@ -234,14 +234,14 @@ impl<'a> Gen<'a> {
             AdtKind::Struct(fields) => {
                 let fields: Vec<(String, Ty)> = fields.iter().map(|f| (f.name.clone(), inst(&f.ty))).collect();
                 let fields = fields.into_iter().map(|(n, ty)| (n, self.type_id(&ty))).collect();
-                RtType::Struct { name: def.name.clone(), fields }
+                RtType::Struct { name: runtime_type_name(&def.name).to_string(), fields }
             }
             AdtKind::Enum(variants) => {
                 let variants: Vec<(String, Vec<Ty>)> =
                     variants.iter().map(|v| (v.name.clone(), v.fields.iter().map(&inst).collect())).collect();
                 let variants =
                     variants.into_iter().map(|(n, tys)| (n, tys.iter().map(|ty| self.type_id(ty)).collect())).collect();
-                RtType::Enum { name: def.name.clone(), variants }
+                RtType::Enum { name: runtime_type_name(&def.name).to_string(), variants }
             }
         };
         if let Some(slot) = self.program.types.get_mut(id as usize) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use hashbrown::HashMap;
 
 use super::exports::{Exports, Kind};
-use super::rename::{Namespace, Renamer};
+use super::rename::{Namespace, Renamer, ERROR_TYPE};
 use super::{stdlib, Linked, ModuleOptions, Unit, ValueImport};
 use crate::diag::{codes, Diagnostic, SourceFile};
 use crate::resolve::suggest::closest;
@@ -46,6 +46,7 @@ struct Loader<'o> {
     stack: Vec<usize>,
     next_id: NodeId,
     diags: Vec<Diagnostic>,
+    parse_failed: bool,
 }
 
 /// Load the main file and everything it imports, and link them (see the module docs).
@@ -63,6 +64,7 @@ pub fn link(main_name: &str, main_src: &str, opts: &ModuleOptions) -> Linked {
         stack: Vec::new(),
         next_id: 0,
         diags: Vec::new(),
+        parse_failed: false,
     };
     if let Some(key) = opts.file_system.then(|| canonical_key(main_path)).flatten() {
         l.by_key.insert(key, 0);
@@ -74,6 +76,15 @@ pub fn link(main_name: &str, main_src: &str, opts: &ModuleOptions) -> Linked {
 
 fn canonical_key(p: &Path) -> Option<String> {
     std::fs::canonicalize(p).ok().map(|c| c.to_string_lossy().into_owned())
+}
+
+/// `dir`, or `.` for the current directory (a main file given without a directory).
+fn shown_dir(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
 }
 
 fn use_name(u: &UseDecl) -> String {
@@ -102,6 +113,7 @@ impl Loader<'_> {
         let id = self.units.len();
         let (module, diags) = parse_module_from(&text, id as u32, self.next_id);
         self.next_id = module.node_count;
+        self.parse_failed |= diags.iter().any(|d| d.is_error());
         self.diags.extend(diags);
         self.files.push(SourceFile { name: file_name, text });
         self.units.push(Loaded { path, dir, is_std, module, state: State::Unvisited });
@@ -138,9 +150,14 @@ impl Loader<'_> {
         names.push(self.display_name(t));
         let cycle = names.join(" -> ");
         self.diags.push(
-            Diagnostic::error(codes::IMPORT_CYCLE, format!("import cycle: {cycle}"), use_span(decl), "this import closes the cycle")
-                .with_note(format!("the modules import each other in a cycle: {cycle}"))
-                .with_help("move the declarations they share into a module that both can import"),
+            Diagnostic::error(
+                codes::IMPORT_CYCLE,
+                format!("import cycle: {cycle}"),
+                use_span(decl),
+                "this import closes the cycle",
+            )
+            .with_note(format!("the modules import each other in a cycle: {cycle}"))
+            .with_help("move the declarations they share into a module that both can import"),
         );
     }
 
@@ -189,7 +206,8 @@ impl Loader<'_> {
             return Vec::new();
         }
         let mut dirs: Vec<PathBuf> = Vec::new();
-        let candidates = self.units[importer].dir.iter().chain(self.main_dir.iter()).chain(self.opts.search_path.iter());
+        let candidates =
+            self.units[importer].dir.iter().chain(self.main_dir.iter()).chain(self.opts.search_path.iter());
         for d in candidates {
             if !dirs.contains(d) {
                 dirs.push(d.clone());
@@ -212,7 +230,8 @@ impl Loader<'_> {
     }
 
     fn not_found(&mut self, decl: &UseDecl, name: &str, rel: &Path, dirs: &[PathBuf]) {
-        let mut searched: Vec<String> = dirs.iter().map(|d| d.join(rel).to_string_lossy().into_owned()).collect();
+        let mut searched: Vec<String> =
+            dirs.iter().map(|d| shown_dir(d).join(rel).to_string_lossy().into_owned()).collect();
         if name.starts_with("std.") || dirs.is_empty() {
             searched.push("the standard library".to_string());
         }
@@ -232,10 +251,11 @@ impl Loader<'_> {
 
     /// Modules that exist beside the missing one: for "did you mean".
     fn module_candidates(&self, decl: &UseDecl, dirs: &[PathBuf]) -> Vec<String> {
-        let parents: Vec<&str> = decl.path.iter().take(decl.path.len().saturating_sub(1)).map(|p| p.name.as_str()).collect();
+        let parents: Vec<&str> =
+            decl.path.iter().take(decl.path.len().saturating_sub(1)).map(|p| p.name.as_str()).collect();
         let mut out: Vec<String> = stdlib::names().filter(|n| self.opts.std_allowed(n)).map(str::to_string).collect();
         for dir in dirs {
-            let sub: PathBuf = dir.join(parents.iter().collect::<PathBuf>());
+            let sub: PathBuf = shown_dir(dir).join(parents.iter().collect::<PathBuf>());
             let Ok(entries) = std::fs::read_dir(&sub) else { continue };
             for entry in entries.flatten() {
                 let p = entry.path();
@@ -284,7 +304,7 @@ impl Loader<'_> {
             });
         }
         let module = Module { stmts, node_count: self.next_id };
-        Linked { module, files: self.files, units, diagnostics: self.diags }
+        Linked { module, files: self.files, units, diagnostics: self.diags, parse_failed: self.parse_failed }
     }
 
     fn qualified(&self, unit: usize, name: &str) -> String {
@@ -303,7 +323,10 @@ impl Loader<'_> {
             }
         }
         for decl in top_level_uses(module) {
-            let Some(&t) = self.targets.get(&decl.span) else { continue };
+            let Some(&t) = self.targets.get(&decl.span) else {
+                out.failed_import(&decl);
+                continue;
+            };
             let ex = &exports[t];
             match &decl.kind {
                 UseKind::Module { alias } => {
@@ -312,7 +335,12 @@ impl Loader<'_> {
                         out.value(format!("{}.{m}", ns.name), t, m, ns.span);
                     }
                     let types = ex.public(Some(Kind::Type)).into_iter().map(|m| (m.to_string(), self.qualified(t, m)));
-                    let namespace = Namespace { module: use_name(&decl), exports: ex.clone(), types: types.collect() };
+                    let namespace = Namespace {
+                        module: use_name(&decl),
+                        exports: ex.clone(),
+                        types: types.collect(),
+                        broken: false,
+                    };
                     out.namespaces.insert(ns.name.clone(), namespace);
                 }
                 UseKind::Names(list) => {
@@ -326,8 +354,12 @@ impl Loader<'_> {
                             Some(e) => {
                                 let e = *e;
                                 self.diags.push(super::rename::private_name(&use_name(&decl), n, e.span));
+                                out.poison(local);
                             }
-                            None => self.diags.push(super::rename::unknown_member(&use_name(&decl), n, ex)),
+                            None => {
+                                self.diags.push(super::rename::unknown_member(&use_name(&decl), n, ex));
+                                out.poison(local);
+                            }
                         }
                     }
                 }
@@ -353,6 +385,30 @@ struct Imports {
 }
 
 impl Imports {
+    /// A name that failed to import (already reported): its uses become quiet errors.
+    fn poison(&mut self, name: &Ident) {
+        self.types.insert(name.name.clone(), ERROR_TYPE.to_string());
+    }
+
+    /// The names a `use` of a module that was not found would bind.
+    fn failed_import(&mut self, decl: &UseDecl) {
+        match &decl.kind {
+            UseKind::Module { alias } => {
+                if let Some(ns) = alias.as_ref().or(decl.path.last()) {
+                    let broken = Namespace {
+                        module: use_name(decl),
+                        exports: Exports::default(),
+                        types: HashMap::new(),
+                        broken: true,
+                    };
+                    self.namespaces.insert(ns.name.clone(), broken);
+                }
+            }
+            UseKind::Names(list) => list.iter().for_each(|(n, alias)| self.poison(alias.as_ref().unwrap_or(n))),
+            UseKind::Glob => {}
+        }
+    }
+
     fn value(&mut self, name: String, from: usize, member: &str, span: Span) {
         self.values.push(ValueImport { name, from, member: member.to_string(), span });
     }

@@ -100,4 +100,6 @@ pub struct Linked {
     /// In execution order; the main unit is last. `units[i]` is unit id `i`.
     pub units: Vec<Unit>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Some file failed to lex or parse: the later stages would only add noise.
+    pub parse_failed: bool,
 }

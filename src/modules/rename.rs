@@ -22,6 +22,8 @@ pub struct Namespace {
     pub exports: Exports,
     /// Its public types: name → qualified name.
     pub types: HashMap<String, String>,
+    /// The module was not found (already reported): every member is a quiet error.
+    pub broken: bool,
 }
 
 enum Member {
@@ -87,6 +89,9 @@ impl<'a> Renamer<'a> {
     /// `ns.member`: what it names, reporting private and unknown members.
     fn member(&mut self, ns: &str, member: &Ident) -> Member {
         let Some(n) = self.namespaces.get(ns) else { return Member::Missing };
+        if n.broken {
+            return Member::Missing;
+        }
         match n.exports.names.get(&member.name) {
             Some(e) if e.public && e.kind == Kind::Type => {
                 Member::Type(n.types.get(&member.name).cloned().unwrap_or_else(|| member.name.clone()))

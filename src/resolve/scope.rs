@@ -16,6 +16,8 @@ enum Entry {
     Func(FnId),
     /// A struct or enum name: resolved by the type checker.
     Type,
+    /// A name whose import failed (already reported): resolves quietly to an error.
+    Poisoned,
 }
 
 struct Scope {
@@ -91,6 +93,10 @@ impl<'d> Resolver<'d> {
             if let (Some(entry), Some(scope)) = (entry, self.scopes.last_mut()) {
                 scope.names.insert(imp.name.clone(), entry);
             }
+        }
+        // Names whose import failed are renamed to this one (see `modules::rename`).
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.names.insert(crate::modules::ERROR_TYPE.to_string(), Entry::Poisoned);
         }
         // Types of every unit already resolved are known by their qualified names.
         let qualified: Vec<String> = self.out.type_names.iter().filter(|n| n.contains('.')).cloned().collect();
@@ -175,7 +181,7 @@ impl<'d> Resolver<'d> {
                 let prev_span = match prev {
                     Entry::Binding(b) => Some(self.out.bindings[b as usize].span),
                     Entry::Func(f) => Some(self.out.functions[f as usize].span),
-                    Entry::Type => None,
+                    Entry::Type | Entry::Poisoned => None,
                 };
                 let mut d = Diagnostic::error(
                     codes::REDECLARED,
@@ -214,6 +220,7 @@ impl<'d> Resolver<'d> {
             }
             Some((Entry::Func(f), _)) => Some(Res::Func(f)),
             Some((Entry::Type, _)) => None,
+            Some((Entry::Poisoned, _)) => Some(Res::Error),
             None => Builtin::from_name(name).filter(|b| self.unit.is_std || !b.is_internal()).map(Res::Builtin),
         }
     }
@@ -477,8 +484,13 @@ impl<'d> Resolver<'d> {
             }
             StmtKind::Use(u) if !self.at_module_level() => {
                 self.diags.push(
-                    Diagnostic::error(codes::USE_IN_BLOCK, "`use` inside a block", u.span, "imports belong at module level")
-                        .with_help("move the `use` to the top level of the file"),
+                    Diagnostic::error(
+                        codes::USE_IN_BLOCK,
+                        "`use` inside a block",
+                        u.span,
+                        "imports belong at module level",
+                    )
+                    .with_help("move the `use` to the top level of the file"),
                 );
             }
             StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}

@@ -144,8 +144,8 @@ impl<'a> Infer<'a> {
             for f in fields {
                 self.expr(&f.value);
             }
-            if self.res.type_names.contains(&name.name) {
-                return Ty::Unknown; // named by a `use`, already reported
+            if name.name == crate::modules::ERROR_TYPE {
+                return Ty::Unknown; // a failed import, already reported
             }
             return self.error(Diagnostic::error(
                 codes::UNKNOWN_TYPE,

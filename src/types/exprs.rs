@@ -298,7 +298,6 @@ impl<'a> Infer<'a> {
     pub(super) fn record_call_target(&mut self, call: NodeId, target: CallTarget) {
         self.t.call_targets.insert(call, target);
     }
-
 }
 
 pub(super) fn class_yields_bool(c: Class) -> bool {

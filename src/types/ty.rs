@@ -340,12 +340,18 @@ impl fmt::Display for DisplayTy<'_> {
     }
 }
 
+/// A struct or enum's name as programs see it at run time: without the module path that
+/// types from imported modules carry inside the compiler (`geometry.Point` → `Point`).
+pub fn runtime_type_name(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
 /// Name of a concrete (variable-free) type, as `typeof` reports it.
 pub fn type_name(t: &Ty, adt_names: &[String]) -> String {
     let type_name = |t: &Ty| type_name(t, adt_names);
     match t {
         Ty::Adt(id, args) => {
-            let name = adt_names.get(*id as usize).cloned().unwrap_or_default();
+            let name = adt_names.get(*id as usize).map(|n| runtime_type_name(n)).unwrap_or_default().to_string();
             if args.is_empty() {
                 name
             } else {
