@@ -109,6 +109,9 @@ pub struct Function {
     pub lines: Vec<u32>,
     /// Index of the source file (for multi-module programs); 0 for the main file.
     pub file: u32,
+    /// `(first pc, file)` wherever the source file changes inside the function: the entry
+    /// function runs every module's top-level code. Empty for other functions.
+    pub file_changes: Vec<(u32, u32)>,
     pub nparams: u16,
     /// Registers the frame uses (at most 256), parameters included.
     pub nregs: u16,
@@ -120,6 +123,14 @@ pub struct Function {
 }
 
 impl Function {
+    /// The source file of the code at `pc`.
+    pub fn file_at(&self, pc: usize) -> u32 {
+        match self.file_changes.partition_point(|(start, _)| *start as usize <= pc) {
+            0 => self.file,
+            i => self.file_changes.get(i - 1).map_or(self.file, |(_, f)| *f),
+        }
+    }
+
     pub fn safepoint(&self, pc: usize) -> Option<&RegSet> {
         self.safepoints
             .binary_search_by_key(&(pc as u32), |s| s.pc)

@@ -41,6 +41,9 @@ pub(crate) struct FnBuilder<'g, 'a> {
     name: String,
     code: Vec<u32>,
     lines: Vec<u32>,
+    /// The file of the code being emitted, and where it changed (see `Function::file_changes`).
+    file: u32,
+    file_changes: Vec<(u32, u32)>,
     pub line: u32,
     next_reg: usize,
     max_reg: usize,
@@ -71,6 +74,8 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             name,
             code: Vec::new(),
             lines: Vec::new(),
+            file: span.file,
+            file_changes: Vec::new(),
             line,
             next_reg: 0,
             max_reg: 0,
@@ -93,6 +98,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             name: self.name,
             code: self.code,
             lines: self.lines,
+            file_changes: self.file_changes,
             file: self.span.file,
             nparams: self.nparams,
             nregs: self.max_reg.max(1) as u16,
@@ -209,6 +215,10 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     pub fn set_line(&mut self, span: Span) {
         if span != Span::default() {
             self.line = self.g.line_of(span);
+            if span.file != self.file {
+                self.file = span.file;
+                self.file_changes.push((self.code.len() as u32, span.file));
+            }
         }
     }
 

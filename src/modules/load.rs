@@ -149,6 +149,17 @@ impl Loader<'_> {
         let mut names: Vec<String> = self.stack[start..].iter().map(|u| self.display_name(*u)).collect();
         names.push(self.display_name(t));
         let cycle = names.join(" -> ");
+        if names.len() == 2 {
+            let d = Diagnostic::error(
+                codes::IMPORT_CYCLE,
+                format!("module `{}` imports itself", names[0]),
+                use_span(decl),
+                "a module cannot import itself",
+            )
+            .with_help("remove this `use`: the module's own names are already in scope");
+            self.diags.push(d);
+            return;
+        }
         self.diags.push(
             Diagnostic::error(
                 codes::IMPORT_CYCLE,
@@ -275,7 +286,10 @@ impl Loader<'_> {
     }
 
     /// Rename every unit against its imports, then concatenate them in execution order.
+    /// When some file failed to parse, only the parse errors are kept: a module's names are
+    /// not reliable then, and compilation stops after linking anyway.
     fn assemble(mut self) -> Linked {
+        let parse_diags = self.diags.len();
         let exports: Vec<Exports> = self.units.iter().map(|u| Exports::of(&u.module.stmts)).collect();
         let position: HashMap<usize, usize> = self.order.iter().enumerate().map(|(i, u)| (*u, i)).collect();
         let mut stmts = Vec::new();
@@ -303,6 +317,9 @@ impl Loader<'_> {
                 namespaces: imports.namespaces.keys().cloned().collect(),
             });
         }
+        if self.parse_failed {
+            self.diags.truncate(parse_diags);
+        }
         let module = Module { stmts, node_count: self.next_id };
         Linked { module, files: self.files, units, diagnostics: self.diags, parse_failed: self.parse_failed }
     }
@@ -317,12 +334,34 @@ impl Loader<'_> {
     /// What unit `u`'s `use` statements bring into scope; reports unknown and private names.
     fn imports_of(&mut self, u: usize, module: &Module, exports: &[Exports]) -> Imports {
         let mut out = Imports::default();
-        for s in &module.stmts {
-            if let StmtKind::Struct(StructDecl { name, .. }) | StmtKind::Enum(EnumDecl { name, .. }) = &s.kind {
-                out.types.insert(name.name.clone(), self.qualified(u, &name.name));
+        let own: Vec<&Ident> = module
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Struct(StructDecl { name, .. }) | StmtKind::Enum(EnumDecl { name, .. }) => Some(name),
+                _ => None,
+            })
+            .collect();
+        // Names bound by explicit imports and namespaces, to report one bound twice.
+        let mut bound: HashMap<String, Span> = HashMap::new();
+        let mut bind_once = |diags: &mut Vec<Diagnostic>, name: &Ident| match bound.get(&name.name) {
+            Some(first) => diags.push(imported_twice(name, *first)),
+            None => {
+                bound.insert(name.name.clone(), name.span);
             }
-        }
+        };
         for decl in top_level_uses(module) {
+            match &decl.kind {
+                UseKind::Module { alias } => {
+                    if let Some(ns) = alias.as_ref().or(decl.path.last()) {
+                        bind_once(&mut self.diags, ns);
+                    }
+                }
+                UseKind::Names(list) => {
+                    list.iter().for_each(|(n, a)| bind_once(&mut self.diags, a.as_ref().unwrap_or(n)))
+                }
+                UseKind::Glob => {}
+            }
             let Some(&t) = self.targets.get(&decl.span) else {
                 out.failed_import(&decl);
                 continue;
@@ -332,7 +371,7 @@ impl Loader<'_> {
                 UseKind::Module { alias } => {
                     let Some(ns) = alias.as_ref().or(decl.path.last()) else { continue };
                     for m in ex.public(Some(Kind::Value)) {
-                        out.value(format!("{}.{m}", ns.name), t, m, ns.span);
+                        out.value(format!("{}.{m}", ns.name), t, m, ns.span, false);
                     }
                     let types = ex.public(Some(Kind::Type)).into_iter().map(|m| (m.to_string(), self.qualified(t, m)));
                     let namespace = Namespace {
@@ -348,9 +387,12 @@ impl Loader<'_> {
                         let local = alias.as_ref().unwrap_or(n);
                         match ex.names.get(&n.name) {
                             Some(e) if e.public && e.kind == Kind::Type => {
+                                if let Some(mine) = own.iter().find(|o| o.name == local.name) {
+                                    self.diags.push(imported_and_declared(local, mine.span));
+                                }
                                 out.types.insert(local.name.clone(), self.qualified(t, &n.name));
                             }
-                            Some(e) if e.public => out.value(local.name.clone(), t, &n.name, n.span),
+                            Some(e) if e.public => out.value(local.name.clone(), t, &n.name, local.span, false),
                             Some(e) => {
                                 let e = *e;
                                 self.diags.push(super::rename::private_name(&use_name(&decl), n, e.span));
@@ -363,18 +405,47 @@ impl Loader<'_> {
                         }
                     }
                 }
+                // Names a glob brings in yield to explicit imports and to the unit's own
+                // declarations (as Rust's glob imports do).
                 UseKind::Glob => {
                     for m in ex.public(Some(Kind::Value)) {
-                        out.value(m.to_string(), t, m, decl.span);
+                        out.value(m.to_string(), t, m, decl.span, true);
                     }
                     for m in ex.public(Some(Kind::Type)) {
-                        out.types.insert(m.to_string(), self.qualified(t, m));
+                        let q = self.qualified(t, m);
+                        out.types.entry(m.to_string()).or_insert(q);
                     }
                 }
             }
         }
+        for name in own {
+            out.types.insert(name.name.clone(), self.qualified(u, &name.name));
+        }
         out
     }
+}
+
+/// E2029: a selected import and a declaration of the same module share a name.
+pub fn imported_and_declared(import: &Ident, decl: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::DUPLICATE_DEFINITION,
+        format!("`{}` is both imported and declared in this module", import.name),
+        import.span,
+        "imported here",
+    )
+    .with_label(decl, "declared here")
+    .with_help("rename one of them, or import under another name with `as`")
+}
+
+fn imported_twice(name: &Ident, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::DUPLICATE_DEFINITION,
+        format!("`{}` is imported twice", name.name),
+        name.span,
+        "imported again here",
+    )
+    .with_label(first, "first imported here")
+    .with_help("import one of them under another name with `as`")
 }
 
 #[derive(Default)]
@@ -409,7 +480,7 @@ impl Imports {
         }
     }
 
-    fn value(&mut self, name: String, from: usize, member: &str, span: Span) {
-        self.values.push(ValueImport { name, from, member: member.to_string(), span });
+    fn value(&mut self, name: String, from: usize, member: &str, span: Span, glob: bool) {
+        self.values.push(ValueImport { name, from, member: member.to_string(), span, glob });
     }
 }

@@ -27,7 +27,7 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::syntax::ast::Module;
 use crate::syntax::span::Span;
 
-pub use load::link;
+pub use load::{imported_and_declared, link};
 
 /// Where `use` looks for modules, and which standard modules exist.
 #[derive(Clone, Debug)]
@@ -68,7 +68,10 @@ pub struct ValueImport {
     pub name: String,
     pub from: usize,
     pub member: String,
+    /// The name of the importing `use`, or of its `as` alias.
     pub span: Span,
+    /// Brought in by `use m: *`: the unit's own declarations take precedence.
+    pub glob: bool,
 }
 
 /// One source file of the program.

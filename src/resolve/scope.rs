@@ -88,10 +88,28 @@ impl<'d> Resolver<'d> {
             fns: HashMap::new(),
         };
         self.push_scope(ScopeKind::Function(MODULE_INIT));
-        for imp in &unit.imports {
-            let entry = self.unit_scopes.get(imp.from).and_then(|names| names.get(&imp.member)).copied();
-            if let (Some(entry), Some(scope)) = (entry, self.scopes.last_mut()) {
-                scope.names.insert(imp.name.clone(), entry);
+        self.hoist_top_level(stmts);
+        // Explicit imports first (clashing with a declaration is an error), then globs,
+        // which yield to both.
+        let mut imported: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
+        for imp in unit.imports.iter().filter(|i| !i.glob).chain(unit.imports.iter().filter(|i| i.glob)) {
+            let Some(entry) = self.unit_scopes.get(imp.from).and_then(|names| names.get(&imp.member)).copied() else {
+                continue;
+            };
+            let Some(scope) = self.scopes.last_mut() else { continue };
+            match scope.names.get(&imp.name).copied() {
+                None => {
+                    scope.names.insert(imp.name.clone(), entry);
+                    imported.insert(&imp.name);
+                }
+                // Globs yield; two imports of one name were reported by the linker.
+                Some(_) if imp.glob || imported.contains(imp.name.as_str()) => {}
+                Some(existing) => {
+                    if let Some(span) = self.entry_span(existing) {
+                        let ident = Ident { name: imp.name.clone(), span: imp.span };
+                        self.diags.push(crate::modules::imported_and_declared(&ident, span));
+                    }
+                }
             }
         }
         // Names whose import failed are renamed to this one (see `modules::rename`).
@@ -105,7 +123,6 @@ impl<'d> Resolver<'d> {
                 scope.names.entry(name).or_insert(Entry::Type);
             }
         }
-        self.hoist_top_level(stmts);
         self.top_level(stmts);
         let names = self.scopes.last().map(|s| s.names.clone()).unwrap_or_default();
         self.unit_scopes.push(names);
@@ -200,6 +217,15 @@ impl<'d> Resolver<'d> {
         id
     }
 
+    /// Where the declaration behind a scope entry is (for "declared here" labels).
+    fn entry_span(&self, e: Entry) -> Option<Span> {
+        match e {
+            Entry::Binding(b) => self.out.bindings.get(b as usize).map(|b| b.span),
+            Entry::Func(f) => self.out.functions.get(f as usize).map(|f| f.span),
+            Entry::Type | Entry::Poisoned => None,
+        }
+    }
+
     fn lookup_entry(&self, name: &str) -> Option<(Entry, FnId)> {
         self.scopes.iter().rev().find_map(|s| s.names.get(name).map(|e| (*e, s.func)))
     }
@@ -249,6 +275,17 @@ impl<'d> Resolver<'d> {
     }
 
     fn report_unknown(&mut self, name: &Ident) {
+        if self.unit.namespaces.contains(&name.name) {
+            let d = Diagnostic::error(
+                codes::UNKNOWN_NAME,
+                format!("`{}` is a module, not a value", name.name),
+                name.span,
+                "an imported module",
+            )
+            .with_help(format!("use one of its members: `{}.name`", name.name));
+            self.diags.push(d);
+            return;
+        }
         if let Some(qualified) = self.variant_names.get(&name.name) {
             let d = Diagnostic::error(
                 codes::UNKNOWN_NAME,
@@ -492,6 +529,17 @@ impl<'d> Resolver<'d> {
                     )
                     .with_help("move the `use` to the top level of the file"),
                 );
+                // It binds nothing, quietly: its names' uses are not reported again.
+                let names: Vec<&Ident> = match &u.kind {
+                    UseKind::Module { alias } => alias.iter().chain(u.path.last()).take(1).collect(),
+                    UseKind::Names(list) => list.iter().map(|(n, a)| a.as_ref().unwrap_or(n)).collect(),
+                    UseKind::Glob => Vec::new(),
+                };
+                if let Some(scope) = self.scopes.last_mut() {
+                    for n in names {
+                        scope.names.insert(n.name.clone(), Entry::Poisoned);
+                    }
+                }
             }
             StmtKind::Struct(_) | StmtKind::Enum(_) | StmtKind::Impl(_) | StmtKind::Use(_) => {}
         }

@@ -76,7 +76,7 @@ impl Vm<'_> {
         match self.prog.functions.get(fr.func as usize) {
             Some(f) => TraceFrame {
                 function: f.name.clone(),
-                file: f.file,
+                file: f.file_at(fr.pc as usize),
                 line: f.lines.get(fr.pc as usize).copied().unwrap_or(0),
             },
             None => TraceFrame { function: "?".into(), file: 0, line: 0 },

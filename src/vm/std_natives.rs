@@ -36,7 +36,7 @@ impl Vm<'_> {
             Native::Atan2 => f64_of(a0).atan2(f64_of(a1)).to_bits(),
             Native::ReadFile => {
                 let path = self.path_arg(a0)?;
-                match std::fs::read(&path) {
+                match read_text(&path) {
                     Ok(bytes) => {
                         self.heap.check_size(bytes.len())?;
                         let s = self.heap.alloc_string(bytes);
@@ -47,7 +47,7 @@ impl Vm<'_> {
             }
             Native::ReadLines => {
                 let path = self.path_arg(a0)?;
-                match std::fs::read(&path) {
+                match read_text(&path) {
                     Ok(bytes) => {
                         self.heap.check_size(bytes.len().saturating_mul(2))?;
                         let items = lines(&bytes).into_iter().map(|l| self.heap.alloc_str(l)).collect();
@@ -98,16 +98,32 @@ impl Vm<'_> {
     }
 }
 
-/// The error's description without Rust's "(os error N)" suffix.
+/// A file's bytes, which must be UTF-8 (Orus strings read from files are text).
+fn read_text(path: &str) -> std::io::Result<Vec<u8>> {
+    let bytes = std::fs::read(path)?;
+    match std::str::from_utf8(&bytes) {
+        Ok(_) => Ok(bytes),
+        Err(e) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )),
+    }
+}
+
+/// The error's description in lower case, without Rust's "(os error N)" suffix.
 fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::NotFound => "no such file or directory".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "is a directory".to_string(),
         _ => {
             let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
+            let s = s.find(" (os error").map_or(s.as_str(), |i| &s[..i]);
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => "input/output error".to_string(),
             }
         }
     }
