@@ -135,6 +135,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             ExprKind::Field { base, name } => {
                 if let Some((_, tag)) = self.g.typed.variants.get(&e.id).copied() {
                     self.enum_value(&t, tag, &[], dst);
+                } else if let Some(f) = self.g.typed.method_values.get(&e.id).copied() {
+                    let index = self.function_instance(e.id, f);
+                    self.abx(Op::Closure, dst, index as u16);
                 } else if let Some(slot) = self.g.typed.field_slots.get(&e.id).copied() {
                     let b = self.expr_reg(base);
                     self.abc(Op::GetField, dst, b, slot as u8);

@@ -32,7 +32,16 @@ impl<'a> Infer<'a> {
                     e.span,
                     "call it with its values, e.g. `Type.Variant(x)`",
                 )),
-                None => self.unknown_variant(adt, name),
+                None => {
+                    let type_name = self.t.adts[adt as usize].name.clone();
+                    match self.res.methods.get(&(type_name, name.name.clone())).copied() {
+                        Some(f) => {
+                            self.t.method_values.insert(e.id, f);
+                            self.function_ref(e.id, f)
+                        }
+                        None => self.unknown_variant(adt, name),
+                    }
+                }
             };
         }
         let bt = self.expr(base);

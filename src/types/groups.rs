@@ -406,6 +406,11 @@ fn collect_fn_refs(res: &Resolution, body: &Block, out: &mut Vec<FnId>) {
                 out.push(*f);
             }
         }
+        // `Type.f` as a value.
+        ExprKind::Field { base, name } if matches!(&base.kind, ExprKind::Name(n) if res.type_names.contains(&n.name)) =>
+        {
+            out.extend(res.methods.iter().filter(|((_, m), _)| *m == name.name).map(|(_, f)| *f));
+        }
         ExprKind::Call { callee, .. } => {
             if let ExprKind::Field { name, .. } = &callee.kind {
                 if let Some(f) = res.method_sugar.get(&e.id) {

@@ -78,6 +78,8 @@ pub struct Typed {
     pub field_slots: HashMap<NodeId, u32>,
     /// Bindings introduced by patterns, keyed by the binding's span.
     pub pattern_tags: HashMap<NodeId, (u32, u32)>,
+    /// `Type.f` used as a value (not called): the method or associated function `f`.
+    pub method_values: HashMap<NodeId, FnId>,
 }
 
 impl Typed {
