@@ -38,8 +38,19 @@ macro_rules! opcodes {
                 match self { $( Op::$name => stringify!($name), )* }
             }
 
+            /// The opcode with byte value `b`. A `match` (not a table lookup), so the
+            /// compiler sees the identity and the dispatch loop's `match` on the result
+            /// jumps through one table indexed by the byte.
+            #[inline(always)]
             pub fn from_u8(b: u8) -> Option<Op> {
-                Op::ALL.get(b as usize).copied()
+                #[allow(non_upper_case_globals)]
+                mod byte {
+                    $( pub const $name: u8 = super::Op::$name as u8; )*
+                }
+                match b {
+                    $( byte::$name => Some(Op::$name), )*
+                    _ => None,
+                }
             }
         }
     };
