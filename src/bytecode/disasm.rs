@@ -106,6 +106,9 @@ fn instruction(prog: &Program, tables: &[Vec<u32>], pc: usize, ins: Instr, op: O
     }
     if let Some(w) = word.filter(|_| op.extra_words() > 0) {
         extra_word(prog, op, w, &mut ops, &mut notes);
+        if extra(op) == Extra::Jump {
+            ops.push(format!("-> {}", pc as isize + 2 + w as i32 as isize));
+        }
     }
     match op {
         Op::GetField => notes.push(format!("R{} = R{}.slot{}", ins.a(), ins.b(), ins.c())),
@@ -123,7 +126,9 @@ fn instruction(prog: &Program, tables: &[Vec<u32>], pc: usize, ins: Instr, op: O
 
 fn extra_word(prog: &Program, op: Op, w: u32, ops: &mut Vec<String>, notes: &mut Vec<String>) {
     match extra(op) {
-        Extra::None => {}
+        Extra::None | Extra::Jump => {}
+        Extra::Imm => ops.push(format!("#{}", w as i32)),
+        Extra::F32 => ops.push(format!("#{:?}", f32::from_bits(w) as f64)),
         Extra::Type => {
             ops.push(format!("T{w}"));
             notes.push(match prog.types.get(w as usize) {

@@ -38,8 +38,19 @@ macro_rules! opcodes {
                 match self { $( Op::$name => stringify!($name), )* }
             }
 
+            /// The opcode with byte value `b`. A `match` (not a table lookup), so the
+            /// compiler sees the identity and the dispatch loop's `match` on the result
+            /// jumps through one table indexed by the byte.
+            #[inline(always)]
             pub fn from_u8(b: u8) -> Option<Op> {
-                Op::ALL.get(b as usize).copied()
+                #[allow(non_upper_case_globals)]
+                mod byte {
+                    $( pub const $name: u8 = super::Op::$name as u8; )*
+                }
+                match b {
+                    $( byte::$name => Some(Op::$name), )*
+                    _ => None,
+                }
             }
         }
     };
@@ -93,6 +104,29 @@ opcodes! {
     AddII32 = 0,
     /// R[A] = R[B] + sC (C read as i8), i64 overflow checked
     AddII64 = 0,
+    /// R[A] = R[B] + K for i32 (overflow checked); K is the extra word as an i32
+    AddKI32 = 1,
+    AddKI64 = 1,
+    /// R[A] = R[B] * K (K the extra word as an i32), overflow checked
+    MulKI32 = 1,
+    MulKI64 = 1,
+    /// R[A] = R[B] / K (K the extra word as an i32; zero is E0001, MIN / -1 E0002)
+    DivKI32 = 1,
+    DivKI64 = 1,
+    /// R[A] = R[B] % K (K the extra word as an i32; zero is E0001)
+    RemKI32 = 1,
+    RemKI64 = 1,
+    /// R[A] = R[B] + K for f64; K is the extra word read as the bits of an f32 (codegen
+    /// uses these forms only for constants an f32 represents exactly)
+    AddKF64 = 1,
+    /// R[A] = R[B] - K (f64, K as in `AddKF64`)
+    SubKF64 = 1,
+    MulKF64 = 1,
+    DivKF64 = 1,
+    /// R[A] = K - R[B] (f64, K as in `AddKF64`)
+    RSubKF64 = 1,
+    /// R[A] = K / R[B] (f64, K as in `AddKF64`)
+    RDivKF64 = 1,
     /// R[A] = -R[B] (overflow checked)
     NegI32 = 0,
     NegI64 = 0,
@@ -168,6 +202,34 @@ opcodes! {
     JmpIf = 0,
     /// if !R[A] { pc += sBx }
     JmpIfNot = 0,
+    /// Fused compare-and-branch, register with register: if (R[A] == R[B]) == (C != 0),
+    /// pc += the extra word (an i32 offset from the pc after the extra word). Raw 64-bit
+    /// equality (every int type and bool).
+    JEq = 1,
+    /// as `JEq` with signed `<` (i32, i64)
+    JLtS = 1,
+    JLeS = 1,
+    /// as `JEq` with unsigned `<` (u32, u64)
+    JLtU = 1,
+    JLeU = 1,
+    /// as `JEq` with f64 `==`, `<`, `<=` (a NaN operand makes the comparison false)
+    JEqF = 1,
+    JLtF = 1,
+    JLeF = 1,
+    /// as `JEq` with string equality and byte-wise ordering
+    JEqStr = 1,
+    JLtStr = 1,
+    JLeStr = 1,
+    /// Fused compare-and-branch with an immediate, signed ints: if R[A] == sBx, pc += the
+    /// extra word (as in `JEq`)
+    JEqI = 1,
+    /// if R[A] != sBx, jump
+    JNeI = 1,
+    /// if (R[A] as i64) < sBx, jump
+    JLtI = 1,
+    JLeI = 1,
+    JGtI = 1,
+    JGeI = 1,
     /// Jump table: pc = `Function::jump_tables[Bx][R[A]]` (absolute pcs, forward only);
     /// an index outside the table falls through. Used to dispatch `match` on an enum tag.
     Switch = 0,
@@ -398,6 +460,30 @@ impl Op {
                 | Op::ArraySlice
                 | Op::TryBegin
                 | Op::Print
+        )
+    }
+
+    /// Fused compare-and-branch instructions: their extra word is a jump offset.
+    pub fn is_cond_jump(self) -> bool {
+        matches!(
+            self,
+            Op::JEq
+                | Op::JLtS
+                | Op::JLeS
+                | Op::JLtU
+                | Op::JLeU
+                | Op::JEqF
+                | Op::JLtF
+                | Op::JLeF
+                | Op::JEqStr
+                | Op::JLtStr
+                | Op::JLeStr
+                | Op::JEqI
+                | Op::JNeI
+                | Op::JLtI
+                | Op::JLeI
+                | Op::JGtI
+                | Op::JGeI
         )
     }
 

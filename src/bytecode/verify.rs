@@ -3,8 +3,8 @@
 //!
 //! After `verify` succeeds the VM may rely on: valid opcodes; every register operand (and
 //! register range) below the function's `nregs` ≤ 256; jump targets on instruction
-//! boundaries inside the code; constant, function, global, type, print-signature and native
-//! indices in range; extra words present; a line per code word; a safepoint at every
+//! boundaries inside the code (the extra-word offsets of compare-and-branch included);
+//! constant, function, global, type, print-signature and native indices in range; extra words present; a line per code word; a safepoint at every
 //! allocating instruction and every call; valid capture sources; `NewStruct` naming a struct
 //! type with exactly C fields and `NewEnum` a variant with exactly C payload values;
 //! `NewMap` naming a map type and `MapGetOpt`/`MapRemove` an Option-shaped enum type
@@ -73,6 +73,12 @@ pub enum Extra {
     PrintSig,
     /// enum `TypeId` (low 16 bits) | variant tag (high 16 bits)
     Variant,
+    /// an i32 immediate operand
+    Imm,
+    /// an f64 immediate stored as the bits of an f32
+    F32,
+    /// an i32 jump offset relative to the pc after the extra word (compare-and-branch)
+    Jump,
 }
 
 pub fn layout(op: Op) -> Layout {
@@ -86,6 +92,8 @@ pub fn layout(op: Op) -> Layout {
         Switch => Layout::ABx(Reg, BxKind::Table),
         Jmp => Layout::SJ,
         JmpIf | JmpIfNot | ForPrepS | ForPrepU | ForLoop | TryBegin => Layout::AsBx(Reg, SbxKind::Jump),
+        JEqI | JNeI | JLtI | JLeI | JGtI | JGeI => Layout::AsBx(Reg, SbxKind::Imm),
+        JEq | JLtS | JLeS | JLtU | JLeU | JEqF | JLtF | JLeF | JEqStr | JLtStr | JLeStr => Layout::Abc(Reg, Reg, Num),
         LoadNil | Ret | NewMap => Layout::Abc(Reg, Unused, Unused),
         Panic => Layout::Abc(Reg, Unused, Num),
         Ret0 | TryEnd => Layout::Abc(Unused, Unused, Unused),
@@ -98,7 +106,9 @@ pub fn layout(op: Op) -> Layout {
         SetField => Layout::Abc(Reg, Num, Reg),
         Move | NegI32 | NegI64 | NegF64 | BitNot | BitNotU32 | Not | TruncI32 | TruncU32 | IntToBool | SIntToF64
         | UIntToF64 | F64ToI32 | F64ToI64 | F64ToU32 | F64ToU64 | ToStr | RangeUnpack | NewRange | GetCell
-        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop | EnumTag | MapLen => Layout::Abc(Reg, Reg, Unused),
+        | SetCell | StrLen | ArrayLen | ArrayPush | ArrayPop | EnumTag | MapLen | AddKI32 | AddKI64 | MulKI32
+        | MulKI64 | DivKI32 | DivKI64 | RemKI32 | RemKI64 | AddKF64 | SubKF64 | MulKF64 | DivKF64 | RSubKF64
+        | RDivKF64 => Layout::Abc(Reg, Reg, Unused),
         _ => Layout::Abc(Reg, Reg, Reg),
     }
 }
@@ -113,6 +123,16 @@ pub fn extra(op: Op) -> Extra {
         Op::CallN => Extra::Native,
         Op::NewArray => Extra::Flag,
         Op::Print => Extra::PrintSig,
+        Op::AddKI32
+        | Op::AddKI64
+        | Op::MulKI32
+        | Op::MulKI64
+        | Op::DivKI32
+        | Op::DivKI64
+        | Op::RemKI32
+        | Op::RemKI64 => Extra::Imm,
+        Op::AddKF64 | Op::SubKF64 | Op::MulKF64 | Op::DivKF64 | Op::RSubKF64 | Op::RDivKF64 => Extra::F32,
+        _ if op.is_cond_jump() => Extra::Jump,
         _ => Extra::None,
     }
 }
@@ -261,6 +281,10 @@ impl FnCheck<'_> {
         self.check_fields(pc, ins, op, starts)?;
         self.check_ranges(ins, op)?;
         let word = self.f.code.get(pc + 1).copied().unwrap_or(0);
+        if extra(op) == Extra::Jump {
+            // relative to the pc after the extra word
+            self.target(pc + 1, word as i32 as isize, starts)?;
+        }
         self.check_extra(ins, op, word)?;
         self.check_safepoint(pc, ins, op)
     }
@@ -347,6 +371,9 @@ impl FnCheck<'_> {
             Op::NewCell | Op::ErrorField | Op::MapKeys | Op::MapValues if c > 1 => {
                 Err(format!("operand C = {c} must be 0 or 1"))
             }
+            _ if op.is_cond_jump() && layout(op) == Layout::Abc(Field::Reg, Field::Reg, Field::Num) && c > 1 => {
+                Err(format!("operand C = {c} must be 0 or 1"))
+            }
             _ => Ok(()),
         }
     }
@@ -354,7 +381,7 @@ impl FnCheck<'_> {
     fn check_extra(&self, ins: Instr, op: Op, word: u32) -> Result<(), String> {
         let types = self.prog.types.len();
         match extra(op) {
-            Extra::None => Ok(()),
+            Extra::None | Extra::Imm | Extra::F32 | Extra::Jump => Ok(()),
             Extra::Type if op == Op::NewStruct => match self.prog.types.get(word as usize) {
                 Some(RtType::Struct { fields, .. }) if fields.len() == ins.c() => Ok(()),
                 Some(RtType::Struct { name, fields }) => {

@@ -12,6 +12,15 @@ use crate::types::CallTarget;
 impl<'g, 'a> FnBuilder<'g, 'a> {
     /// A register holding the value of `e`: a local's own register when `e` names one.
     pub fn expr_reg(&mut self, e: &Expr) -> Reg {
+        if let ExprKind::Cast { value, .. } = &e.kind {
+            // a cast that keeps the register bits needs no register of its own
+            let (from, to) = (self.node_type(value.id), self.node_type(e.id));
+            let same_bits = from == to && !self.g.is_ref(&from)
+                || matches!((&from, &to), (Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::Bool, Ty::I64 | Ty::U64));
+            if self.optimizing() && same_bits {
+                return self.expr_reg(value);
+            }
+        }
         if let ExprKind::Name(_) = e.kind {
             if let Some(Res::Local(b)) = self.g.res.names.get(&e.id).copied() {
                 if let Place::Reg(r) = self.place(b) {
@@ -25,7 +34,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         r
     }
 
-    fn is_plain_local(&self, e: &Expr) -> bool {
+    pub fn is_plain_local(&self, e: &Expr) -> bool {
         matches!(e.kind, ExprKind::Name(_))
             && matches!(self.g.res.names.get(&e.id), Some(Res::Local(b)) if matches!(self.place(*b), Place::Reg(_)))
     }
@@ -81,6 +90,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             ExprKind::Unary { op, operand } => self.unary(*op, operand, &t, dst),
             ExprKind::Binary { op: BinOp::And, lhs, rhs } => self.short_circuit(lhs, rhs, dst, Op::JmpIfNot),
             ExprKind::Binary { op: BinOp::Or, lhs, rhs } => self.short_circuit(lhs, rhs, dst, Op::JmpIf),
+            ExprKind::Binary { op, lhs, rhs } if self.binary_imm(*op, &self.node_type(lhs.id), lhs, rhs, dst) => {}
             ExprKind::Binary { op, lhs, rhs } => {
                 let operand_ty = self.node_type(lhs.id);
                 // Evaluating the left operand straight into `dst` keeps long chains
@@ -97,11 +107,12 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.binary_op(*op, &operand_ty, dst, l, r);
             }
             ExprKind::Cond { cond, then, otherwise } => {
-                let c = self.expr_reg(cond);
-                let else_jump = self.jump(Op::JmpIfNot, c);
+                let else_jumps = self.cond_jumps(cond, false);
                 self.expr_into(then, dst);
                 let end = self.jump(Op::Jmp, 0);
-                self.patch_to_here(else_jump);
+                for j in else_jumps {
+                    self.patch_to_here(j);
+                }
                 self.expr_into(otherwise, dst);
                 self.patch_to_here(end);
             }
@@ -426,14 +437,21 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     /// `if`/`elif`/`else`; with `dst`, each branch's tail value goes there.
     pub fn if_chain(&mut self, branches: &[(Expr, Block)], otherwise: Option<&Block>, dst: Option<Reg>) {
         let mut ends = Vec::new();
-        for (cond, body) in branches {
+        let n = branches.len();
+        for (i, (cond, body)) in branches.iter().enumerate() {
             let mark = self.mark();
-            let c = self.expr_reg(cond);
-            let next = self.jump(Op::JmpIfNot, c);
+            let nexts = self.cond_jumps(cond, false);
             self.free_to(mark);
             self.branch(body, dst);
-            ends.push(self.jump(Op::Jmp, 0));
-            self.patch_to_here(next);
+            // no jump over the rest after a branch that cannot fall through, or after the
+            // last branch when there is no `else`
+            let last = i + 1 == n && otherwise.is_none();
+            if !(self.optimizing() && (last || ends_in_jump(body))) {
+                ends.push(self.jump(Op::Jmp, 0));
+            }
+            for j in nexts {
+                self.patch_to_here(j);
+            }
         }
         if let Some(b) = otherwise {
             self.branch(b, dst);
@@ -525,7 +543,9 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     }
 
     fn direct_call(&mut self, index: u32, args: &[&Expr], e: &Expr, dst: Reg) {
-        let a = self.alloc(false);
+        // When `dst` is the newest register (nothing live above it), the call can use it
+        // as its result register: the callee's window starts right above it.
+        let a = if self.optimizing() && dst as usize + 1 == self.mark() { dst } else { self.alloc(false) };
         self.place_args(a, args.iter().copied());
         self.abc_x(Op::CallK, a, args.len() as u8, 0, index);
         self.finish_call(e, a, dst);
@@ -571,6 +591,14 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let k = self.g.constant(Constant::Str(s.to_string()));
         self.abx(Op::LoadK, dst, k);
     }
+}
+
+/// Whether a block ends in `return`, `break` or `continue` (control never falls out).
+fn ends_in_jump(b: &Block) -> bool {
+    matches!(
+        b.stmts.last().map(|s| &s.kind),
+        Some(StmtKind::Return(_) | StmtKind::Break { .. } | StmtKind::Continue { .. })
+    )
 }
 
 fn compare_op(t: &Ty, strict: bool) -> Op {

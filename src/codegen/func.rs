@@ -56,6 +56,10 @@ pub(crate) struct FnBuilder<'g, 'a> {
     captures: Vec<Capture>,
     jump_tables: Vec<Vec<u32>>,
     span: Span,
+    /// pc of the last instruction emitted.
+    last_instr: usize,
+    /// The latest pc a jump was pointed at (a label), if any.
+    last_label: Option<usize>,
 }
 
 impl<'g, 'a> FnBuilder<'g, 'a> {
@@ -88,6 +92,8 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             captures: Vec::new(),
             jump_tables: Vec::new(),
             span,
+            last_instr: usize::MAX,
+            last_label: None,
         }
     }
 
@@ -212,6 +218,13 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         self.lines.push(self.line);
     }
 
+    /// Attribute the instruction at `at` (and its extra word) to source line `line`.
+    pub fn set_line_at(&mut self, at: usize, line: u32) {
+        for l in self.lines.iter_mut().skip(at).take(2) {
+            *l = line;
+        }
+    }
+
     pub fn set_line(&mut self, span: Span) {
         if span != Span::default() {
             self.line = self.g.line_of(span);
@@ -225,6 +238,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     /// Emit one instruction (and its extra word), recording a safepoint if it may collect.
     pub fn emit(&mut self, i: Instr, extra: Option<u32>) -> usize {
         let at = self.pc();
+        self.last_instr = at;
         self.push_word(i.0);
         if let Some(x) = extra {
             self.push_word(x);
@@ -265,7 +279,8 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         self.emit(Instr::abx(op, a, bx), None)
     }
 
-    /// Emit a jump-like instruction with a placeholder offset; patch with `patch_to_here`.
+    /// Emit a jump-like instruction with a placeholder offset; patch with `patch_to_here`
+    /// (compare-and-branch instructions are emitted by `opt.rs` and patched the same way).
     pub fn jump(&mut self, op: Op, a: Reg) -> usize {
         if op == Op::Jmp {
             self.emit(Instr::with_sj(op, 0), None)
@@ -281,11 +296,23 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     /// Point the jump at `at` to `target`.
     pub fn patch(&mut self, at: usize, target: usize) {
+        self.last_label = Some(self.last_label.map_or(target, |l| l.max(target)));
         let offset = target as i64 - (at as i64 + 1);
         let Some(word) = self.code.get(at).copied() else { return };
         let instr = Instr(word);
         let op = instr.op().unwrap_or(Op::Jmp);
         let span = self.span;
+        if op.is_cond_jump() {
+            // the offset is the extra word, relative to the pc after it
+            let offset = offset - 1;
+            if offset.abs() > i32::MAX as i64 {
+                self.g.limit_error("function body too large (jump out of range)", span);
+            }
+            if let Some(w) = self.code.get_mut(at + 1) {
+                *w = offset as i32 as u32;
+            }
+            return;
+        }
         let new = if op == Op::Jmp {
             if offset.abs() > MAX_SJ as i64 {
                 self.g.limit_error("function body too large (jump out of range)", span);
@@ -317,6 +344,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     /// Point entry `entry` of jump table `table` at `target`.
     pub fn set_switch(&mut self, table: usize, entry: usize, target: usize) {
+        self.last_label = Some(self.last_label.map_or(target, |l| l.max(target)));
         if let Some(slot) = self.jump_tables.get_mut(table).and_then(|t| t.get_mut(entry)) {
             *slot = target as u32;
         }
@@ -343,6 +371,23 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     pub fn load_str(&mut self, dst: Reg, s: &str) {
         let k = self.g.constant(crate::bytecode::chunk::Constant::Str(s.to_string()));
         self.abx(Op::LoadK, dst, k);
+    }
+
+    /// In the optimized mode, makes the last instruction write `r` instead of `v` when it
+    /// computed `v` (it was emitted at or after pc `since`, only writes its A register, and
+    /// no jump lands after it), so `Move r, v` is not needed. Returns whether it did.
+    pub fn retarget_last(&mut self, v: Reg, r: Reg, since: usize) -> bool {
+        let at = self.last_instr;
+        if !self.g.options.optimize || at < since || at >= self.pc() || self.last_label >= Some(self.pc()) {
+            return false;
+        }
+        let Some(word) = self.code.get(at).copied() else { return false };
+        let ins = Instr(word);
+        if ins.a() != v as usize || !ins.op().is_some_and(super::opt::writes_only_a) {
+            return false;
+        }
+        self.code[at] = (word & !0xFF00) | (r as u32) << 8;
+        true
     }
 
     pub fn mov(&mut self, dst: Reg, src: Reg) {

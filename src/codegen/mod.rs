@@ -9,6 +9,7 @@ mod builtins;
 mod data;
 mod expr;
 mod func;
+mod opt;
 mod stmt;
 
 use crate::bytecode::chunk::{Constant, Function, Global, Program, RtType, TypeId};
@@ -40,6 +41,31 @@ pub(crate) struct Gen<'a> {
     /// Struct declarations by name, for default field values.
     pub(crate) struct_decls: HashMap<String, &'a StructDecl>,
     diags: Vec<Diagnostic>,
+    pub(crate) options: Options,
+}
+
+/// Code generation switches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Use the specialized instruction forms (immediates, fused compare-and-branch, direct
+    /// writes to destination registers; see `opt.rs`). Off, codegen emits only the simple
+    /// generic forms; `tests/unoptimized.rs` checks both modes print the same on every
+    /// golden program.
+    pub optimize: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { optimize: true }
+    }
+}
+
+impl Options {
+    /// The default, except that `ORUS_UNOPTIMIZED=1` in the environment selects the simple
+    /// mode (as `ORUS_GC_STRESS=1` selects the collector's stress mode).
+    pub fn from_env() -> Options {
+        Options { optimize: std::env::var("ORUS_UNOPTIMIZED").map_or(true, |v| v != "1") }
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -49,13 +75,25 @@ enum ConstKey {
 }
 
 /// Compile a checked module into a program. Fails only on limits (too many registers,
-/// jumps or constants), with diagnostics.
+/// jumps or constants), with diagnostics. Uses `Options::from_env()`.
 pub fn generate<'a>(
     module: &'a Module,
     res: &'a Resolution,
     typed: &'a Typed,
     lines: &'a [LineIndex],
     file_names: Vec<String>,
+) -> Result<Program, Vec<Diagnostic>> {
+    generate_with(module, res, typed, lines, file_names, Options::from_env())
+}
+
+/// `generate` with explicit options.
+pub fn generate_with<'a>(
+    module: &'a Module,
+    res: &'a Resolution,
+    typed: &'a Typed,
+    lines: &'a [LineIndex],
+    file_names: Vec<String>,
+    options: Options,
 ) -> Result<Program, Vec<Diagnostic>> {
     let mut decls = HashMap::new();
     crate::syntax::visit::each_fn_decl(&module.stmts, &mut |d: &FnDecl| {
@@ -84,6 +122,7 @@ pub fn generate<'a>(
             })
             .collect(),
         diags: Vec::new(),
+        options,
     };
     g.type_id(&Ty::Void);
     g.assign_globals();

@@ -295,7 +295,17 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         }
         let vt = self.node_type(value.id);
         let v = self.alloc_for(&vt);
+        let since = self.pc();
         self.expr_into(value, v);
+        if let [t] = targets {
+            if let Some(AssignKind::Reassign(Res::Local(b))) = self.g.res.targets.get(&t.id).copied() {
+                if let Place::Reg(r) = self.place(b) {
+                    if self.retarget_last(v, r, since) {
+                        return false;
+                    }
+                }
+            }
+        }
         let mut kept = false;
         for t in targets {
             match self.g.res.targets.get(&t.id).copied() {
@@ -365,6 +375,15 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                     return;
                 };
                 let place = self.place(b);
+                if let (Place::Reg(r), true) = (place, self.optimizing() && !self.has_statements(value)) {
+                    // `x op= e` as `x = x op e` straight into x's register: `e` cannot
+                    // assign x, and the operation writes x only when it succeeds.
+                    if !self.compound_imm(op, &t, r, value) {
+                        let vr = self.expr_reg(value);
+                        self.binary_op(op, &t, r, r, vr);
+                    }
+                    return;
+                }
                 let cur = self.alloc_for(&t);
                 self.load_place(place, cur);
                 let vr = self.expr_reg(value);
@@ -420,6 +439,24 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
     }
 
     fn while_loop(&mut self, label: &Option<Ident>, cond: &Expr, body: &Block) {
+        if self.optimizing() {
+            // The test at the bottom: one compare-and-branch per iteration.
+            let enter = self.jump(Op::Jmp, 0);
+            let body_start = self.pc();
+            self.push_loop(label);
+            self.block(body);
+            // the backward jumps belong to the body's last line, as a loop's closing
+            // jump does (an exhausted budget or deadline reports the line in the loop)
+            let body_line = self.line;
+            self.patch_to_here(enter);
+            let test = self.pc();
+            for j in self.cond_jumps(cond, true) {
+                self.set_line_at(j, body_line);
+                self.patch(j, body_start);
+            }
+            self.pop_loop(test);
+            return;
+        }
         let top = self.pc();
         let c = self.expr_reg(cond);
         let exit = self.jump(Op::JmpIfNot, c);

@@ -96,6 +96,18 @@ fn window(regs: &mut [u64], base: usize) -> Option<&mut [u64; WINDOW]> {
     regs.get_mut(base..base.checked_add(WINDOW)?)?.try_into().ok()
 }
 
+/// The i32 immediate of a `*KI32`/`*KI64` instruction in register representation.
+#[inline(always)]
+fn imm(w: u32) -> u64 {
+    w as i32 as i64 as u64
+}
+
+/// The f64 immediate (stored as f32 bits) of a `*KF64` instruction, as register bits.
+#[inline(always)]
+fn fimm(w: u32) -> u64 {
+    (f32::from_bits(w) as f64).to_bits()
+}
+
 #[inline(always)]
 fn jump(pc: usize, offset: isize) -> usize {
     pc.wrapping_add_signed(offset)
@@ -260,6 +272,19 @@ impl<'a> Vm<'a> {
                     };
                 }
 
+                // Compare-and-branch: the extra word is the offset from the pc after it.
+                macro_rules! cond_jump {
+                    ($cond:expr) => {{
+                        let Some(&w) = code.get(pc) else { break internal("missing extra word") };
+                        pc += 1;
+                        if $cond {
+                            let off = w as i32 as isize;
+                            back!(off);
+                            pc = jump(pc, off);
+                        }
+                    }};
+                }
+
                 match op {
                     // ---- moves and constants ----
                     Op::Move => r[a] = r[b],
@@ -296,6 +321,20 @@ impl<'a> Vm<'a> {
                     Op::RemF64 => r[a] = f64_op(r[b], r[c], |x, y| x % y),
                     Op::AddII32 => r[a] = tri!(arith::add_i32(r[b], ins.sc() as u64)),
                     Op::AddII64 => r[a] = tri!(arith::add_i64(r[b], ins.sc() as u64)),
+                    Op::AddKI32 => r[a] = tri!(arith::add_i32(r[b], imm(extra!()))),
+                    Op::AddKI64 => r[a] = tri!(arith::add_i64(r[b], imm(extra!()))),
+                    Op::MulKI32 => r[a] = tri!(arith::mul_i32(r[b], imm(extra!()))),
+                    Op::MulKI64 => r[a] = tri!(arith::mul_i64(r[b], imm(extra!()))),
+                    Op::DivKI32 => r[a] = tri!(arith::div_i32(r[b], imm(extra!()))),
+                    Op::DivKI64 => r[a] = tri!(arith::div_i64(r[b], imm(extra!()))),
+                    Op::RemKI32 => r[a] = tri!(arith::rem_i32(r[b], imm(extra!()))),
+                    Op::RemKI64 => r[a] = tri!(arith::rem_i64(r[b], imm(extra!()))),
+                    Op::AddKF64 => r[a] = f64_op(r[b], fimm(extra!()), |x, y| x + y),
+                    Op::SubKF64 => r[a] = f64_op(r[b], fimm(extra!()), |x, y| x - y),
+                    Op::MulKF64 => r[a] = f64_op(r[b], fimm(extra!()), |x, y| x * y),
+                    Op::DivKF64 => r[a] = f64_op(r[b], fimm(extra!()), |x, y| x / y),
+                    Op::RSubKF64 => r[a] = f64_op(fimm(extra!()), r[b], |x, y| x - y),
+                    Op::RDivKF64 => r[a] = f64_op(fimm(extra!()), r[b], |x, y| x / y),
                     Op::NegI32 => r[a] = tri!(arith::neg_i32(r[b])),
                     Op::NegI64 => r[a] = tri!(arith::neg_i64(r[b])),
                     Op::NegF64 => r[a] = (-f64::from_bits(r[b])).to_bits(),
@@ -357,6 +396,23 @@ impl<'a> Vm<'a> {
                         back!(ins.sj());
                         pc = jump(pc, ins.sj());
                     }
+                    Op::JEq => cond_jump!((r[a] == r[b]) == (c != 0)),
+                    Op::JLtS => cond_jump!(((r[a] as i64) < (r[b] as i64)) == (c != 0)),
+                    Op::JLeS => cond_jump!(((r[a] as i64) <= (r[b] as i64)) == (c != 0)),
+                    Op::JLtU => cond_jump!((r[a] < r[b]) == (c != 0)),
+                    Op::JLeU => cond_jump!((r[a] <= r[b]) == (c != 0)),
+                    Op::JEqF => cond_jump!((f64::from_bits(r[a]) == f64::from_bits(r[b])) == (c != 0)),
+                    Op::JLtF => cond_jump!((f64::from_bits(r[a]) < f64::from_bits(r[b])) == (c != 0)),
+                    Op::JLeF => cond_jump!((f64::from_bits(r[a]) <= f64::from_bits(r[b])) == (c != 0)),
+                    Op::JEqStr => cond_jump!(tri!(equality::str_eq(&mut self.heap, r[a], r[b])) == (c != 0)),
+                    Op::JLtStr => cond_jump!(tri!(equality::str_cmp(&mut self.heap, r[a], r[b])).is_lt() == (c != 0)),
+                    Op::JLeStr => cond_jump!(tri!(equality::str_cmp(&mut self.heap, r[a], r[b])).is_le() == (c != 0)),
+                    Op::JEqI => cond_jump!(r[a] as i64 == ins.sbx() as i64),
+                    Op::JNeI => cond_jump!(r[a] as i64 != ins.sbx() as i64),
+                    Op::JLtI => cond_jump!((r[a] as i64) < ins.sbx() as i64),
+                    Op::JLeI => cond_jump!((r[a] as i64) <= ins.sbx() as i64),
+                    Op::JGtI => cond_jump!((r[a] as i64) > ins.sbx() as i64),
+                    Op::JGeI => cond_jump!((r[a] as i64) >= ins.sbx() as i64),
                     Op::Switch => {
                         let table = func.jump_tables.get(ins.bx());
                         if let Some(&t) = table.and_then(|t| t.get(r[a] as usize)) {
