@@ -175,13 +175,18 @@ impl<'a> Infer<'a> {
 
     fn check_exhaustive(&mut self, e: &Expr, st: &Ty, arms: &[MatchArm]) {
         let st = self.t.table.zonk(st);
-        if st == Ty::Unknown {
-            return; // the scrutinee already failed to check
+        if st == Ty::Unknown || arms.iter().any(|a| self.pattern_failed(&a.pattern)) {
+            return; // the scrutinee or a pattern already failed to check
         }
         let mut rows: Vec<Vec<Pat>> = Vec::new();
+        let mut ranges: Vec<(i128, i128)> = Vec::new();
         for arm in arms {
             let alts = self.lower(&arm.pattern);
-            let useful = alts.iter().any(|p| self.useful(&rows, std::slice::from_ref(p), std::slice::from_ref(&st)));
+            let useful = alts.iter().any(|p| self.useful(&rows, std::slice::from_ref(p), std::slice::from_ref(&st)))
+                && !covered_by_ranges(&arm.pattern, &ranges);
+            if arm.guard.is_none() {
+                ranges.extend(int_ranges(&arm.pattern));
+            }
             if !useful {
                 self.diags.push(Diagnostic::warning(
                     codes::UNREACHABLE_ARM,
@@ -208,6 +213,18 @@ impl<'a> Infer<'a> {
                 d.with_help("matching on numbers or strings needs a `_` (or binding) arm")
             };
             self.error(d);
+        }
+    }
+
+    /// A variant pattern that did not resolve (already reported): the match's coverage is
+    /// unknown, so it gets no reachability or exhaustiveness diagnostics.
+    fn pattern_failed(&self, p: &Pattern) -> bool {
+        match &p.kind {
+            PatternKind::Variant { args, .. } => {
+                !self.t.pattern_tags.contains_key(&p.id) || args.iter().flatten().any(|a| self.pattern_failed(a))
+            }
+            PatternKind::Or(alts) => alts.iter().any(|a| self.pattern_failed(a)),
+            _ => false,
         }
     }
 
@@ -368,3 +385,47 @@ fn specialize(rows: &[Vec<Pat>], tag: u32, arity: usize) -> Vec<Vec<Pat>> {
 fn default_rows(rows: &[Vec<Pat>]) -> Vec<Vec<Pat>> {
     rows.iter().filter(|r| matches!(r.first(), Some(Pat::Wild))).map(|r| r[1..].to_vec()).collect()
 }
+
+/// The inclusive integer intervals a top-level literal or range pattern covers.
+fn int_ranges(p: &Pattern) -> Vec<(i128, i128)> {
+    match &p.kind {
+        PatternKind::Int(v) => vec![(*v, *v)],
+        PatternKind::Range { lo, hi, inclusive } => {
+            let hi = if *inclusive { *hi } else { hi.saturating_sub(1) };
+            if lo <= &hi {
+                vec![(*lo, hi)]
+            } else {
+                Vec::new()
+            }
+        }
+        PatternKind::Or(alts) => alts.iter().flat_map(int_ranges).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether every integer a literal/range pattern matches is matched by earlier intervals
+/// (the usefulness check treats literals as opaque, so `5` after `0..=9` needs this).
+fn covered_by_ranges(p: &Pattern, earlier: &[(i128, i128)]) -> bool {
+    let mine = int_ranges(p);
+    if mine.is_empty() || earlier.is_empty() {
+        return false;
+    }
+    let mut sorted = earlier.to_vec();
+    sorted.sort_unstable();
+    mine.iter().all(|&(lo, hi)| {
+        let mut next = lo;
+        for &(a, b) in &sorted {
+            if a > next {
+                break;
+            }
+            if b >= next {
+                if b >= hi {
+                    return true;
+                }
+                next = b + 1;
+            }
+        }
+        false
+    })
+}
+
