@@ -428,4 +428,3 @@ fn covered_by_ranges(p: &Pattern, earlier: &[(i128, i128)]) -> bool {
         false
     })
 }
-
