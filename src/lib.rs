@@ -11,6 +11,7 @@
 //! assert_eq!(out.stdout, "3\n");
 //! ```
 
+pub mod api;
 pub mod bytecode;
 pub mod codegen;
 pub mod diag;
@@ -48,11 +49,17 @@ impl Compiled {
 /// Compile `src` (named `name` in diagnostics). Never panics: an internal failure becomes
 /// an E9001 diagnostic.
 pub fn compile_source(name: &str, src: &str) -> Compiled {
+    compile_source_host(name, src, syntax::host::HostDecls::default())
+}
+
+/// `compile_source` with the functions and globals an embedding host declares (see
+/// `api`).
+pub fn compile_source_host(name: &str, src: &str, host: syntax::host::HostDecls) -> Compiled {
     let files = vec![SourceFile { name: name.to_string(), text: src.to_string() }];
     let (n, s) = (name.to_string(), src.to_string());
     let result = std::thread::Builder::new()
         .stack_size(COMPILER_STACK)
-        .spawn(move || std::panic::catch_unwind(|| compile_inner(&n, &s)))
+        .spawn(move || std::panic::catch_unwind(|| compile_inner(&n, &s, &host)))
         .map_err(|e| e.to_string())
         .and_then(|h| h.join().map_err(|_| "compiler thread failed".to_string()))
         .and_then(|r| r.map_err(|p| panic_message(&p)));
@@ -67,18 +74,18 @@ pub fn check_source(name: &str, src: &str) -> Vec<Diagnostic> {
     compile_source(name, src).diagnostics
 }
 
-fn compile_inner(name: &str, src: &str) -> (Option<Program>, Vec<Diagnostic>) {
+fn compile_inner(name: &str, src: &str, host: &syntax::host::HostDecls) -> (Option<Program>, Vec<Diagnostic>) {
     let (module, mut diags) = syntax::parse_module(src, 0);
     if diags.iter().any(|d| d.is_error()) {
         return (None, sorted(diags));
     }
-    let resolution = resolve::resolve_module(&module, &mut diags);
-    let typed = types::check_module(&module, &resolution, &mut diags);
+    let resolution = resolve::resolve_module_host(&module, &mut diags, host);
+    let typed = types::check_module_host(&module, &resolution, &mut diags, host);
     if diags.iter().any(|d| d.is_error()) {
         return (None, sorted(diags));
     }
     let lines = LineIndex::new(src);
-    match codegen::generate(&module, &resolution, &typed, &lines, name) {
+    match codegen::generate_host(&module, &resolution, &typed, &lines, name, host) {
         Ok(program) => match bytecode::verify::verify(&program) {
             Ok(()) => (Some(program), sorted(diags)),
             Err(e) => {

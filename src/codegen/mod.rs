@@ -9,12 +9,14 @@ mod builtins;
 mod data;
 mod expr;
 mod func;
+mod host;
 mod stmt;
 
 use crate::bytecode::chunk::{Constant, Function, Global, Program, RtType, TypeId};
 use crate::diag::{codes, Diagnostic};
 use crate::resolve::{BindingId, FnId, Resolution, MODULE_INIT};
 use crate::syntax::ast::*;
+use crate::syntax::host::HostDecls;
 use crate::syntax::span::{LineIndex, Span};
 use crate::types::adt::AdtKind;
 use crate::types::ty::{type_name, TvId, Ty};
@@ -56,6 +58,19 @@ pub fn generate(
     lines: &LineIndex,
     file_name: &str,
 ) -> Result<Program, Vec<Diagnostic>> {
+    generate_host(module, res, typed, lines, file_name, &HostDecls::default())
+}
+
+/// `generate` for a module checked with an embedding host's declarations (see
+/// `codegen/host.rs`).
+pub fn generate_host(
+    module: &Module,
+    res: &Resolution,
+    typed: &Typed,
+    lines: &LineIndex,
+    file_name: &str,
+    host: &HostDecls,
+) -> Result<Program, Vec<Diagnostic>> {
     let mut decls = HashMap::new();
     crate::syntax::visit::each_fn_decl(&module.stmts, &mut |d: &FnDecl| {
         if let Some(id) = res.fn_ids.get(&d.span) {
@@ -89,10 +104,12 @@ pub fn generate(
     g.program.entry = g.reserve_function();
     let entry = g.entry_function(module);
     g.install(g.program.entry, entry);
+    g.queue_exports(host);
     while let Some((f, args, index)) = g.queue.pop_front() {
         let function = g.instance_function(f, &args);
         g.install(index, function);
     }
+    g.host_tables(host);
     if g.diags.is_empty() {
         Ok(g.program)
     } else {

@@ -11,6 +11,7 @@ pub mod suggest;
 
 use crate::diag::{codes, Diagnostic};
 use crate::syntax::ast::*;
+use crate::syntax::host::{HostDecls, HOST_FILE};
 use crate::syntax::span::Span;
 use hashbrown::HashMap;
 use scope::{Resolver, ScopeKind};
@@ -32,6 +33,8 @@ pub enum Res {
     Func(FnId),
     /// A prelude built-in.
     Builtin(Builtin),
+    /// A native function registered by the embedding host (index into `HostDecls::fns`).
+    Host(u32),
     /// Unresolvable; already reported.
     Error,
 }
@@ -101,6 +104,8 @@ pub struct Resolution {
     pub type_names: hashbrown::HashSet<String>,
     /// Methods and associated functions: (type name, function name) -> function.
     pub methods: HashMap<(String, String), FnId>,
+    /// The global binding of each host global (`HostDecls::globals`), in order.
+    pub host_globals: Vec<BindingId>,
 }
 
 impl Resolution {
@@ -182,8 +187,17 @@ builtins! {
 
 /// Resolve one module. Diagnostics are appended to `diags`.
 pub fn resolve_module(module: &Module, diags: &mut Vec<Diagnostic>) -> Resolution {
+    resolve_module_host(module, diags, &HostDecls::default())
+}
+
+/// `resolve_module` with the functions and globals an embedding host declares: they live
+/// in a scope around the module's own, so the script may shadow them.
+pub fn resolve_module_host(module: &Module, diags: &mut Vec<Diagnostic>, host: &HostDecls) -> Resolution {
     let mut r = Resolver::new(diags);
     r.new_function("<top level>", FnKind::ModuleInit, None, Span::default());
+    if !host.fns.is_empty() || !host.globals.is_empty() {
+        r.host_scope(host);
+    }
     r.push_scope(ScopeKind::Function(MODULE_INIT));
     r.hoist_top_level(&module.stmts);
     r.top_level(&module.stmts);
