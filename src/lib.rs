@@ -16,6 +16,7 @@ pub mod bytecode;
 pub mod codegen;
 pub mod diag;
 pub mod heap;
+pub mod repl;
 pub mod resolve;
 pub mod syntax;
 pub mod types;

@@ -61,6 +61,6 @@ pub use crate::vm::host::{HostCx, HostFn};
 pub use convert::{FromOrus, HostReturn, IntoOrus, OrusType};
 pub use engine::{Engine, EngineBuilder, HostFunction, Limits, StdModules};
 pub use error::{DiagnosticInfo, Diagnostics, Error};
-pub use program::{Args, Func, InterruptHandle, Program};
+pub use program::{Args, Func, GlobalDesc, InterruptHandle, Program};
 pub use types::Type;
 pub use value::Value;

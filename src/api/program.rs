@@ -32,6 +32,16 @@ pub struct Program {
     interrupt: Option<Arc<AtomicBool>>,
 }
 
+/// A global as `Program::globals` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalDesc {
+    pub name: String,
+    /// Its Orus type, e.g. `[string]`.
+    pub ty: String,
+    pub mutable: bool,
+    pub constant: bool,
+}
+
 /// Stops a running program from any thread: the VM notices within a few microseconds (at
 /// its next call or loop iteration) and raises E0018. The flag stays set, so later runs
 /// and calls stop at once too, until `clear`.
@@ -294,7 +304,8 @@ impl Program {
 
     fn global_type(&self, slot: usize) -> Result<(TypeId, String), Error> {
         let p = self.machine.program();
-        p.host.global_types.get(slot).cloned().ok_or_else(|| Error::NoSuchGlobal(format!("#{slot}")))
+        let info = p.host.global_types.get(slot).ok_or_else(|| Error::NoSuchGlobal(format!("#{slot}")))?;
+        Ok((info.ty, info.type_name.clone()))
     }
 
     /// Reads global `name` (a module-level binding of the script, or a host global).
@@ -336,10 +347,20 @@ impl Program {
         Ok(self.machine.set_global(slot, bits)?)
     }
 
-    /// The names and Orus types of the globals (module-level bindings and host globals).
-    pub fn globals(&self) -> Vec<(String, String)> {
+    /// The globals (module-level bindings and host globals) with their Orus types, in
+    /// slot order; a name may repeat when the script shadows a host global.
+    pub fn globals(&self) -> Vec<GlobalDesc> {
         let p = self.machine.program();
-        p.globals.iter().zip(&p.host.global_types).map(|(g, (_, t))| (g.name.clone(), t.clone())).collect()
+        p.globals
+            .iter()
+            .zip(&p.host.global_types)
+            .map(|(g, info)| GlobalDesc {
+                name: g.name.clone(),
+                ty: info.type_name.clone(),
+                mutable: info.mutable,
+                constant: info.constant,
+            })
+            .collect()
     }
 
     /// A handle that stops this program from another thread (E0018).

@@ -263,7 +263,7 @@ impl fmt::Display for Value {
             Value::I64(n) => write!(f, "{n}"),
             Value::U32(n) => write!(f, "{n}"),
             Value::U64(n) => write!(f, "{n}"),
-            Value::F64(x) => write!(f, "{x:?}"),
+            Value::F64(x) => write!(f, "{x}"),
             Value::Str(s) => write!(f, "{s:?}"),
             Value::Array(vs) => {
                 f.write_str("[")?;

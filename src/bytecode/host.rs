@@ -15,8 +15,18 @@ pub struct HostInfo {
     /// Compiled top-level functions (methods as `Type.method`; each instantiation of a
     /// generic function separately, all under the function's name).
     pub exports: Vec<Export>,
-    /// Per global slot (only with `export_all`): its type and the type's Orus name.
-    pub global_types: Vec<(TypeId, String)>,
+    /// Per global slot (only with `export_all`): its type, name and mutability.
+    pub global_types: Vec<GlobalInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalInfo {
+    pub ty: TypeId,
+    /// The type's Orus name, e.g. `Map<string, [i32]>`.
+    pub type_name: String,
+    pub mutable: bool,
+    /// A `NAME := value` constant.
+    pub constant: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,9 +5,9 @@
 
 use super::func::{FnBuilder, Reg};
 use super::Gen;
-use crate::bytecode::host::{Export, HostGlobal, HostSig};
+use crate::bytecode::host::{Export, GlobalInfo, HostGlobal, HostSig};
 use crate::bytecode::op::Op;
-use crate::resolve::{FnId, FnKind};
+use crate::resolve::{BindingId, FnId, FnKind};
 use crate::syntax::ast::Expr;
 use crate::syntax::host::HostDecls;
 use crate::types::ty::{type_name, Ty};
@@ -62,16 +62,15 @@ impl Gen<'_> {
             return;
         }
         self.exports();
-        let mut globals: Vec<(u16, Ty)> = self
-            .globals
-            .iter()
-            .map(|(b, slot)| (*slot, concrete(&self.typed.table.zonk(&self.typed.binding_types[*b as usize]))))
-            .collect();
+        let mut globals: Vec<(u16, BindingId)> = self.globals.iter().map(|(b, slot)| (*slot, *b)).collect();
         globals.sort_by_key(|g| g.0);
-        for (_, t) in globals {
-            let id = self.type_id(&t);
-            let name = type_name(&t, &self.typed.table.adt_names);
-            self.program.host.global_types.push((id, name));
+        for (_, b) in globals {
+            let t = concrete(&self.typed.table.zonk(&self.typed.binding_types[b as usize]));
+            let ty = self.type_id(&t);
+            let type_name = type_name(&t, &self.typed.table.adt_names);
+            let info = self.res.binding(b);
+            let (mutable, constant) = (info.mutable, info.constant);
+            self.program.host.global_types.push(GlobalInfo { ty, type_name, mutable, constant });
         }
     }
 
