@@ -232,8 +232,8 @@ impl Engine {
     /// than the typed closures offer).
     pub fn register_raw_fn(&mut self, name: &str, params: Vec<Type>, ret: Type, f: Arc<HostFn>) -> &mut Self {
         let entry = HostEntry { name: name.to_string(), params, ret, f };
-        match self.fns.iter().position(|e| e.name == name) {
-            Some(i) => self.fns[i] = entry,
+        match self.fns.iter_mut().find(|e| e.name == name) {
+            Some(slot) => *slot = entry,
             None => self.fns.push(entry),
         }
         self
@@ -274,8 +274,8 @@ impl Engine {
     }
 
     fn add_global(&mut self, g: GlobalEntry) -> &mut Self {
-        match self.globals.iter().position(|e| e.name == g.name) {
-            Some(i) => self.globals[i] = g,
+        match self.globals.iter_mut().find(|e| e.name == g.name) {
+            Some(slot) => *slot = g,
             None => self.globals.push(g),
         }
         self

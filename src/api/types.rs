@@ -189,7 +189,7 @@ impl Parser<'_> {
         while self.s.get(self.i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.') {
             self.i += 1;
         }
-        (self.i > start).then(|| String::from_utf8_lossy(&self.s[start..self.i]).into_owned())
+        self.s.get(start..self.i).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned())
     }
 
     fn list(&mut self, close: u8) -> Option<Vec<Type>> {

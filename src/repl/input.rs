@@ -58,21 +58,22 @@ fn terminal(session: &mut Session, mut editor: rustyline::DefaultEditor) -> u8 {
         let _ = editor.load_history(path);
     }
     println!("Orus {} — :help for help, :quit to leave", env!("CARGO_PKG_VERSION"));
-    let mut next = |prompt: &str| loop {
-        match editor.readline(prompt) {
-            Ok(line) => {
-                if !line.trim().is_empty() {
-                    let _ = editor.add_history_entry(line.as_str());
+    {
+        let mut next = |prompt: &str| loop {
+            match editor.readline(prompt) {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                    }
+                    return Some(line);
                 }
-                return Some(line);
+                // Ctrl-C abandons the current line, like most REPLs.
+                Err(rustyline::error::ReadlineError::Interrupted) => continue,
+                Err(_) => return None,
             }
-            // Ctrl-C abandons the current line, like most REPLs.
-            Err(rustyline::error::ReadlineError::Interrupted) => continue,
-            Err(_) => return None,
-        }
-    };
-    drive(session, &mut next);
-    drop(next);
+        };
+        drive(session, &mut next);
+    }
     if let Some(path) = &history {
         let _ = editor.save_history(path);
     }

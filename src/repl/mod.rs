@@ -211,8 +211,8 @@ impl Session {
             }
             let Some(ty) = Type::parse(&type_name) else { continue };
             let var = Var { name: g.name.clone(), ty, type_name, value, mutable: g.mutable };
-            match old {
-                Some(i) => self.vars[i] = var,
+            match old.and_then(|i| self.vars.get_mut(i)) {
+                Some(slot) => *slot = var,
                 None => self.vars.push(var),
             }
         }

@@ -134,8 +134,7 @@ impl Machine {
     }
 
     /// Calls function `func` with `args` (already converted to register bits); returns the
-    /// result's bits. `exit(n)` inside the call is an error here (E0022 is not a code: it
-    /// is reported as `Exit`).
+    /// result's bits, or `CallEnd::Exit` when the function called `exit(n)`.
     pub fn call(&mut self, func: u32, args: &[u64]) -> Result<CallEnd, RuntimeError> {
         self.ensure_loaded();
         self.reset();
