@@ -86,3 +86,13 @@ fn redefining_a_function_replaces_it() {
     let s = session(&["repl"], input);
     assert_eq!(s.stdout, "11 : i32\n12 : i32\n", "{}", s.stderr);
 }
+
+#[test]
+fn piped_statements_run_through_repl_and_bare_orus() {
+    // Was tests/bugs/repl_missing.orus: `orus repl` treated `repl` as a file name and a
+    // bare `orus` printed the usage.
+    for args in [&["repl"][..], &[][..]] {
+        let s = session(args, "x = 5\nprint(x * 2)\n");
+        assert_eq!((s.stdout.as_str(), s.code), ("10\n", Some(0)), "{args:?}: {}", s.stderr);
+    }
+}
