@@ -96,3 +96,9 @@ fn piped_statements_run_through_repl_and_bare_orus() {
         assert_eq!((s.stdout.as_str(), s.code), ("10\n", Some(0)), "{args:?}: {}", s.stderr);
     }
 }
+
+#[test]
+fn input_reads_the_next_line_of_the_session() {
+    let s = session(&["repl"], "name = input()\nAda\nprint(\"hi \" + name)\n");
+    assert_eq!(s.stdout, "hi Ada\n", "{}", s.stderr);
+}

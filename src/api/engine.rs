@@ -2,7 +2,7 @@
 //! (Rust closures whose Orus types come from their signatures), typed globals, limits,
 //! print capture, and the choice of standard modules.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, Read};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -371,9 +371,43 @@ impl Engine {
 
     pub(crate) fn input(&self) -> Box<dyn BufRead> {
         if self.stdin {
-            Box::new(BufReader::new(std::io::stdin()))
+            Box::new(StdinLines::default())
         } else {
             Box::new(std::io::empty())
         }
+    }
+}
+
+/// The process's stdin, read a line at a time through the shared `Stdin` buffer, so a
+/// host (the REPL) and the script can both read it without either taking lines ahead.
+#[derive(Default)]
+struct StdinLines {
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for StdinLines {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..n), avail.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for StdinLines {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos >= self.buf.len() {
+            self.buf.clear();
+            self.pos = 0;
+            std::io::stdin().lock().read_until(b'\n', &mut self.buf)?;
+        }
+        Ok(self.buf.get(self.pos..).unwrap_or_default())
+    }
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
     }
 }

@@ -20,9 +20,15 @@ pub fn run() -> u8 {
             Err(e) => eprintln!("warning: line editing unavailable ({e}); reading plain lines"),
         }
     }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let mut next = |_: &str| lines.next().and_then(Result::ok);
+    // One line at a time through the shared stdin buffer (not a long-held lock), so the
+    // session's own `input()` calls read the lines that follow.
+    let mut next = |_: &str| {
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+        }
+    };
     drive(&mut session, &mut next);
     0
 }
