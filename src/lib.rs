@@ -11,11 +11,13 @@
 //! assert_eq!(out.stdout, "3\n");
 //! ```
 
+pub mod api;
 pub mod bytecode;
 pub mod codegen;
 pub mod diag;
 pub mod heap;
 pub mod modules;
+pub mod repl;
 pub mod resolve;
 pub mod syntax;
 pub mod types;
@@ -56,10 +58,23 @@ pub fn compile_source(name: &str, src: &str) -> Compiled {
 
 /// Compile `src` with explicit module options (search path, file access, standard modules).
 pub fn compile_with(name: &str, src: &str, options: &ModuleOptions) -> Compiled {
+    compile_full(name, src, options, syntax::host::HostDecls::default())
+}
+
+/// `compile_source` with the functions and globals an embedding host declares (see `api`).
+/// Embedded scripts may import the standard modules `host.std_modules` allows, and module
+/// files only when `host.module_files` is set: by default a sandbox reads no files.
+pub fn compile_source_host(name: &str, src: &str, host: syntax::host::HostDecls) -> Compiled {
+    let base = if host.module_files { ModuleOptions::default() } else { ModuleOptions::std_only() };
+    let options = ModuleOptions { std_modules: host.std_modules.clone(), ..base };
+    compile_full(name, src, &options, host)
+}
+
+fn compile_full(name: &str, src: &str, options: &ModuleOptions, host: syntax::host::HostDecls) -> Compiled {
     let (n, s, o) = (name.to_string(), src.to_string(), options.clone());
     let result = std::thread::Builder::new()
         .stack_size(COMPILER_STACK)
-        .spawn(move || std::panic::catch_unwind(|| compile_inner(&n, &s, &o)))
+        .spawn(move || std::panic::catch_unwind(|| compile_inner(&n, &s, &o, &host)))
         .map_err(|e| e.to_string())
         .and_then(|h| h.join().map_err(|_| "compiler thread failed".to_string()))
         .and_then(|r| r.map_err(|p| panic_message(&p)));
@@ -78,26 +93,26 @@ pub fn check_source(name: &str, src: &str) -> Vec<Diagnostic> {
     compile_source(name, src).diagnostics
 }
 
-fn compile_inner(name: &str, src: &str, options: &ModuleOptions) -> Compiled {
+fn compile_inner(name: &str, src: &str, options: &ModuleOptions, host: &syntax::host::HostDecls) -> Compiled {
     let linked = modules::link(name, src, options);
-    let (program, diagnostics) = compile_linked(&linked);
+    let (program, diagnostics) = compile_linked(&linked, host);
     Compiled { files: linked.files, program, diagnostics }
 }
 
-fn compile_linked(linked: &modules::Linked) -> (Option<Program>, Vec<Diagnostic>) {
+fn compile_linked(linked: &modules::Linked, host: &syntax::host::HostDecls) -> (Option<Program>, Vec<Diagnostic>) {
     let module = &linked.module;
     let mut diags = linked.diagnostics.clone();
     if linked.parse_failed {
         return (None, sorted(diags));
     }
-    let resolution = resolve::resolve_program(module, &linked.units, &mut diags);
-    let typed = types::check_module(module, &resolution, &mut diags);
+    let resolution = resolve::resolve_program_host(module, &linked.units, &mut diags, host);
+    let typed = types::check_module_host(module, &resolution, &mut diags, host);
     if diags.iter().any(|d| d.is_error()) {
         return (None, sorted(diags));
     }
     let lines: Vec<LineIndex> = linked.files.iter().map(|f| LineIndex::new(&f.text)).collect();
     let names = linked.files.iter().map(|f| f.name.clone()).collect();
-    match codegen::generate(module, &resolution, &typed, &lines, names) {
+    match codegen::generate_host(module, &resolution, &typed, &lines, names, host) {
         Ok(program) => match bytecode::verify::verify(&program) {
             Ok(()) => (Some(program), sorted(diags)),
             Err(e) => {

@@ -122,6 +122,8 @@ enum Command {
     Disasm { file: String },
     /// Print the long explanation of an error code, e.g. `orus explain E2001`.
     Explain { code: String },
+    /// Start an interactive session (also: `orus` without arguments).
+    Repl,
 }
 
 fn main() -> ExitCode {
@@ -139,12 +141,10 @@ fn main() -> ExitCode {
         Some(Command::Check { files }) => check(&files, format),
         Some(Command::Disasm { file }) => disasm(&file, format),
         Some(Command::Explain { code }) => explain(&code),
+        Some(Command::Repl) => orus::repl::run(),
         None => match cli.rest.split_first() {
             Some((file, args)) => run(file, args, format, cli.run_opts),
-            None => {
-                eprintln!("usage: orus run FILE [ARGS...] | orus check FILE... | orus disasm FILE | orus explain CODE");
-                2
-            }
+            None => orus::repl::run(),
         },
     };
     ExitCode::from(code)

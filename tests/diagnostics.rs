@@ -240,6 +240,8 @@ const EXAMPLES_NOT_RUN: &[(&str, &str)] = &[
     ("E0016", "needs a deadline set by an embedding host"),
     ("E0017", "depends on the file system and std.io"),
     ("E0018", "needs an interrupt from an embedding host"),
+    ("E0020", "needs a host function registered by an embedding host"),
+    ("E0021", "needs a host function registered by an embedding host"),
     ("E1012", "a sketch: the real input is thousands of levels deep"),
     ("E2008", "which programs are rejected depends on the definite-assignment analysis"),
     ("E2027", "a sketch: the real input is a huge generated function"),

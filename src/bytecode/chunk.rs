@@ -167,4 +167,6 @@ pub struct Program {
     pub entry: u32,
     /// Names of the source files, indexed by `Function::file`.
     pub files: Vec<String>,
+    /// Host functions, host globals and exported signatures (embedding API only).
+    pub host: super::host::HostInfo,
 }

@@ -158,6 +158,7 @@ fn extra_word(prog: &Program, op: Op, w: u32, ops: &mut Vec<String>, notes: &mut
             ops.push(format!("N{}", w & 0xFFFF));
             notes.push(format!("{name}<{}>", type_name(prog, (w >> 16) as TypeId)));
         }
+        Extra::Host => ops.push(format!("H{w}")),
         Extra::Flag => ops.push(if w == 1 { "refs".into() } else { "scalars".into() }),
         Extra::PrintSig => {
             ops.push(format!("S{w}"));

@@ -3,6 +3,7 @@
 
 pub mod chunk;
 pub mod disasm;
+pub mod host;
 pub mod native;
 pub mod op;
 pub mod verify;

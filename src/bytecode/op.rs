@@ -261,6 +261,10 @@ opcodes! {
     /// native's type argument, 0 if unused); B arguments R[A+1..=A+B]; result in R[A].
     /// Natives run without an Orus frame.
     CallN = 1,
+    /// Host call: extra word = host function index (`Program::host.fns`); B arguments
+    /// R[A+1..=A+B]; result in R[A]. Runs the embedding host's Rust closure, without an
+    /// Orus frame, like a native.
+    CallHost = 1,
     /// return R[A]
     Ret = 0,
     /// return void
@@ -449,6 +453,7 @@ impl Op {
                 | Op::NewEnum
                 | Op::NewRange
                 | Op::CallN
+                | Op::CallHost
                 | Op::Closure
                 | Op::NewCell
                 | Op::Concat

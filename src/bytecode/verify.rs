@@ -79,6 +79,8 @@ pub enum Extra {
     F32,
     /// an i32 jump offset relative to the pc after the extra word (compare-and-branch)
     Jump,
+    /// host function index (`Program::host.fns`)
+    Host,
 }
 
 pub fn layout(op: Op) -> Layout {
@@ -98,7 +100,7 @@ pub fn layout(op: Op) -> Layout {
         Panic => Layout::Abc(Reg, Unused, Num),
         Ret0 | TryEnd => Layout::Abc(Unused, Unused, Unused),
         AddII32 | AddII64 => Layout::Abc(Reg, Reg, SNum),
-        Call | CallK | CallN | Print => Layout::Abc(Reg, Num, Unused),
+        Call | CallK | CallN | CallHost | Print => Layout::Abc(Reg, Num, Unused),
         GetCap => Layout::Abc(Reg, Num, Unused),
         NewCell | ErrorField | MapKeys | MapValues => Layout::Abc(Reg, Reg, Num),
         NewArray | NewStruct | NewEnum => Layout::Abc(Reg, RegBase, Num),
@@ -121,6 +123,7 @@ pub fn extra(op: Op) -> Extra {
         Op::NewEnum => Extra::Variant,
         Op::CallK => Extra::Func,
         Op::CallN => Extra::Native,
+        Op::CallHost => Extra::Host,
         Op::NewArray => Extra::Flag,
         Op::Print => Extra::PrintSig,
         Op::AddKI32
@@ -363,7 +366,7 @@ impl FnCheck<'_> {
         match op {
             Op::ForPrepS | Op::ForPrepU | Op::ForLoop | Op::RangeUnpack => self.regs(a, 4),
             Op::NewRange => self.regs(b, 4),
-            Op::Call | Op::CallK | Op::CallN => self.regs(a, b + 1),
+            Op::Call | Op::CallK | Op::CallN | Op::CallHost => self.regs(a, b + 1),
             Op::Print => self.regs(a, b),
             Op::NewArray | Op::NewStruct | Op::NewEnum => self.regs(b, c),
             Op::StrSlice | Op::ArraySlice => self.regs(c, 2),
@@ -423,6 +426,13 @@ impl FnCheck<'_> {
                 }
                 Ok(())
             }
+            Extra::Host => match self.prog.host.fns.get(word as usize) {
+                Some(sig) if sig.params.len() == ins.b() => Ok(()),
+                Some(sig) => {
+                    Err(format!("{} arguments for host function {word} which takes {}", ins.b(), sig.params.len()))
+                }
+                None => Err(format!("host function {word} out of range")),
+            },
             Extra::Variant => {
                 let (ty, tag) = (word & 0xFFFF, (word >> 16) as usize);
                 let Some(RtType::Enum { name, variants }) = self.prog.types.get(ty as usize) else {

@@ -231,7 +231,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 let index = self.function_instance(e.id, f);
                 self.abx(Op::Closure, dst, index as u16);
             }
-            Res::Builtin(_) | Res::Error => {}
+            Res::Builtin(_) | Res::Host(_) | Res::Error => {}
         }
     }
 
@@ -515,6 +515,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.direct_call(index, &all, e, dst);
             }
             None => {
+                if let (ExprKind::Name(_), Some(Res::Host(h))) =
+                    (&callee.kind, self.g.res.names.get(&callee.id).copied())
+                {
+                    return self.host_call(h, args, e, dst);
+                }
                 if let (ExprKind::Name(_), Some(Res::Func(f))) =
                     (&callee.kind, self.g.res.names.get(&callee.id).copied())
                 {

@@ -247,7 +247,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             // A native's safepoint is the state after it returns: the references below its
             // window plus its result. A call's is what stays live across it: the references
             // below its window. Other allocating instructions: every live reference after.
-            let refs = if op == Op::CallN {
+            let refs = if op == Op::CallN || op == Op::CallHost {
                 let mut after = self.refs_below(i.a());
                 if self.reg_ref[i.a()] {
                     after.insert(i.a());

@@ -9,6 +9,7 @@ mod builtins;
 mod data;
 mod expr;
 mod func;
+mod host;
 mod opt;
 mod stmt;
 
@@ -16,6 +17,7 @@ use crate::bytecode::chunk::{Constant, Function, Global, Program, RtType, TypeId
 use crate::diag::{codes, Diagnostic};
 use crate::resolve::{BindingId, FnId, Resolution, MODULE_INIT};
 use crate::syntax::ast::*;
+use crate::syntax::host::HostDecls;
 use crate::syntax::span::{LineIndex, Span};
 use crate::types::adt::AdtKind;
 use crate::types::ty::{runtime_type_name, type_name, TvId, Ty};
@@ -83,16 +85,30 @@ pub fn generate<'a>(
     lines: &'a [LineIndex],
     file_names: Vec<String>,
 ) -> Result<Program, Vec<Diagnostic>> {
-    generate_with(module, res, typed, lines, file_names, Options::from_env())
+    generate_with(module, res, typed, lines, file_names, &HostDecls::default(), Options::from_env())
 }
 
-/// `generate` with explicit options.
+/// `generate` for a module checked with an embedding host's declarations (see
+/// `codegen/host.rs`).
+pub fn generate_host<'a>(
+    module: &'a Module,
+    res: &'a Resolution,
+    typed: &'a Typed,
+    lines: &'a [LineIndex],
+    file_names: Vec<String>,
+    host: &HostDecls,
+) -> Result<Program, Vec<Diagnostic>> {
+    generate_with(module, res, typed, lines, file_names, host, Options::from_env())
+}
+
+/// `generate` with explicit host declarations and options.
 pub fn generate_with<'a>(
     module: &'a Module,
     res: &'a Resolution,
     typed: &'a Typed,
     lines: &'a [LineIndex],
     file_names: Vec<String>,
+    host: &HostDecls,
     options: Options,
 ) -> Result<Program, Vec<Diagnostic>> {
     let mut decls = HashMap::new();
@@ -129,10 +145,12 @@ pub fn generate_with<'a>(
     g.program.entry = g.reserve_function();
     let entry = g.entry_function(module);
     g.install(g.program.entry, entry);
+    g.queue_exports(host);
     while let Some((f, args, index)) = g.queue.pop_front() {
         let function = g.instance_function(f, &args);
         g.install(index, function);
     }
+    g.host_tables(host);
     if g.diags.is_empty() {
         Ok(g.program)
     } else {

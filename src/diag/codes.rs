@@ -21,6 +21,8 @@ pub const DEADLINE: &str = "E0016";
 pub const IO_ERROR: &str = "E0017";
 pub const INTERRUPTED: &str = "E0018";
 pub const UNWRAP_FAILED: &str = "E0019";
+pub const HOST_ERROR: &str = "E0020";
+pub const HOST_PANIC: &str = "E0021";
 
 // E1xxx: syntax errors.
 pub const UNEXPECTED_TOKEN: &str = "E1001";

@@ -78,6 +78,19 @@ fn canonical_key(p: &Path) -> Option<String> {
     std::fs::canonicalize(p).ok().map(|c| c.to_string_lossy().into_owned())
 }
 
+/// E3001 for a standard module the embedding host left out.
+fn not_allowed(diags: &mut Vec<Diagnostic>, decl: &UseDecl, name: &str) {
+    diags.push(
+        Diagnostic::error(
+            codes::MODULE_NOT_FOUND,
+            format!("module `{name}` is not available here"),
+            use_span(decl),
+            "not enabled by the program embedding Orus",
+        )
+        .with_note("the host chose which standard modules scripts may import"),
+    );
+}
+
 /// `dir`, or `.` for the current directory (a main file given without a directory).
 fn shown_dir(dir: &Path) -> &Path {
     if dir.as_os_str().is_empty() {
@@ -176,7 +189,9 @@ impl Loader<'_> {
     fn find(&mut self, importer: usize, decl: &UseDecl) -> Option<usize> {
         let name = use_name(decl);
         let rel: PathBuf = decl.path.iter().map(|p| p.name.as_str()).collect::<PathBuf>().with_extension("orus");
-        let dirs = self.search_dirs(importer);
+        // `std.*` always names the standard library: a `std/` folder beside a program must
+        // not shadow it (see docs/DECISIONS.md).
+        let dirs = if name.starts_with("std.") { Vec::new() } else { self.search_dirs(importer) };
         for dir in &dirs {
             let path = dir.join(&rel);
             if !path.is_file() {
@@ -245,6 +260,10 @@ impl Loader<'_> {
             dirs.iter().map(|d| shown_dir(d).join(rel).to_string_lossy().into_owned()).collect();
         if name.starts_with("std.") || dirs.is_empty() {
             searched.push("the standard library".to_string());
+        }
+        if name.starts_with("std.") && stdlib::find(name).is_some() {
+            not_allowed(&mut self.diags, decl, name);
+            return;
         }
         let mut d = Diagnostic::error(
             codes::MODULE_NOT_FOUND,

@@ -12,6 +12,7 @@ pub mod suggest;
 use crate::diag::{codes, Diagnostic};
 use crate::modules::Unit;
 use crate::syntax::ast::*;
+use crate::syntax::host::{HostDecls, HOST_FILE};
 use crate::syntax::span::Span;
 use hashbrown::HashMap;
 use scope::Resolver;
@@ -33,6 +34,8 @@ pub enum Res {
     Func(FnId),
     /// A prelude built-in.
     Builtin(Builtin),
+    /// A native function registered by the embedding host (index into `HostDecls::fns`).
+    Host(u32),
     /// Unresolvable; already reported.
     Error,
 }
@@ -105,6 +108,8 @@ pub struct Resolution {
     pub type_names: hashbrown::HashSet<String>,
     /// Methods and associated functions: (type name, function name) -> function.
     pub methods: HashMap<(String, String), FnId>,
+    /// The global binding of each host global (`HostDecls::globals`), in order.
+    pub host_globals: Vec<BindingId>,
 }
 
 impl Resolution {
@@ -213,8 +218,22 @@ builtins! {
 /// Resolve a linked program: each unit (file) in order, with its own top-level scope that
 /// also holds the names it imports. Diagnostics are appended to `diags`.
 pub fn resolve_program(module: &Module, units: &[Unit], diags: &mut Vec<Diagnostic>) -> Resolution {
+    resolve_program_host(module, units, diags, &HostDecls::default())
+}
+
+/// `resolve_program` with the functions and globals an embedding host declares: they live
+/// in a scope around every unit's own, so a script may shadow them.
+pub fn resolve_program_host(
+    module: &Module,
+    units: &[Unit],
+    diags: &mut Vec<Diagnostic>,
+    host: &HostDecls,
+) -> Resolution {
     let mut r = Resolver::new(diags);
     r.new_function("<top level>", FnKind::ModuleInit, None, Span::default());
+    if !host.fns.is_empty() || !host.globals.is_empty() {
+        r.host_scope(host);
+    }
     for unit in units {
         let stmts = module.stmts.get(unit.stmts.clone()).unwrap_or_default();
         r.unit(unit, stmts);

@@ -20,6 +20,8 @@ enum Entry {
     Type,
     /// A name whose import failed (already reported): resolves quietly to an error.
     Poisoned,
+    /// A host function (`Res::Host`).
+    Host(u32),
 }
 
 struct Scope {
@@ -58,6 +60,8 @@ pub struct Resolver<'d> {
     unit: UnitCtx,
     /// Each resolved unit's top-level names, by unit index: what its importers may bind.
     unit_scopes: Vec<HashMap<String, Entry>>,
+    /// Whether `scopes[0]` holds the embedding host's declarations (`host_scope`).
+    host_scope: bool,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -72,6 +76,7 @@ impl<'d> Resolver<'d> {
             variant_names: HashMap::new(),
             unit: UnitCtx::default(),
             unit_scopes: Vec::new(),
+            host_scope: false,
             diags,
         }
     }
@@ -116,7 +121,35 @@ impl<'d> Resolver<'d> {
 
     /// Whether the innermost scope is the module's outermost block.
     fn at_module_level(&self) -> bool {
-        self.scopes.len() == 1
+        self.scopes.len() == 1 + self.host_scope as usize
+    }
+
+    /// The embedding host's scope, outside the module's: its functions, and its globals as
+    /// module-level bindings (spans in the pseudo-file `HOST_FILE`, one per global).
+    pub fn host_scope(&mut self, host: &HostDecls) {
+        let mut names = HashMap::new();
+        for (i, f) in host.fns.iter().enumerate() {
+            names.insert(f.name.clone(), Entry::Host(i as u32));
+        }
+        for (i, g) in host.globals.iter().enumerate() {
+            let id = self.out.bindings.len() as BindingId;
+            let span = Span::new(HOST_FILE, i, i);
+            self.out.bindings.push(BindingInfo {
+                name: g.name.clone(),
+                mutable: g.mutable,
+                constant: false,
+                owner: MODULE_INIT,
+                global: true,
+                boxed: false,
+                nested_fn: false,
+                span,
+            });
+            self.out.decls.insert(span, id);
+            self.out.host_globals.push(id);
+            names.insert(g.name.clone(), Entry::Binding(id));
+        }
+        self.scopes.push(Scope { kind: ScopeKind::Block, func: MODULE_INIT, names });
+        self.host_scope = true;
     }
 
     fn declare(&mut self, name: &Ident, mutable: bool, constant: bool) -> BindingId {
@@ -149,7 +182,7 @@ impl<'d> Resolver<'d> {
                 let prev_span = match prev {
                     Entry::Binding(b) => Some(self.out.bindings[b as usize].span),
                     Entry::Func(f) => Some(self.out.functions[f as usize].span),
-                    Entry::Type | Entry::Poisoned => None,
+                    Entry::Type | Entry::Poisoned | Entry::Host(_) => None,
                 };
                 let mut d = Diagnostic::error(
                     codes::REDECLARED,
@@ -187,6 +220,7 @@ impl<'d> Resolver<'d> {
                 Some(Res::Local(b))
             }
             Some((Entry::Func(f), _)) => Some(Res::Func(f)),
+            Some((Entry::Host(i), _)) => Some(Res::Host(i)),
             Some((Entry::Type, _)) => None,
             Some((Entry::Poisoned, _)) => Some(Res::Error),
             None => Builtin::from_name(name).filter(|b| self.unit.is_std || !b.is_internal()).map(Res::Builtin),
@@ -484,7 +518,7 @@ impl<'d> Resolver<'d> {
 
     fn check_mutable(&mut self, n: &Ident, res: Res) {
         let (Res::Local(b) | Res::Global(b)) = res else {
-            if let Res::Func(_) | Res::Builtin(_) = res {
+            if let Res::Func(_) | Res::Builtin(_) | Res::Host(_) = res {
                 self.diags.push(Diagnostic::error(
                     codes::IMMUTABLE_ASSIGN,
                     format!("cannot assign to function `{}`", n.name),

@@ -2,6 +2,7 @@
 //! that turns one source file into an AST plus diagnostics (`parse`).
 
 pub mod ast;
+pub mod host;
 pub mod layout;
 pub mod parse;
 pub mod span;

@@ -41,6 +41,11 @@ impl<'a> Infer<'a> {
             }
         }
         let ft = match (&callee.kind, self.res.names.get(&callee.id)) {
+            (ExprKind::Name(_), Some(Res::Host(h))) => {
+                let t = self.t.host_fn_types.get(*h as usize).cloned().unwrap_or(Ty::Unknown);
+                self.t.expr_types.insert(callee.id, t.clone());
+                t
+            }
             (ExprKind::Name(_), Some(Res::Func(f))) => {
                 let type_args = match &call.kind {
                     ExprKind::Call { type_args, .. } => type_args.as_slice(),

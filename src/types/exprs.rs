@@ -172,6 +172,15 @@ impl<'a> Infer<'a> {
                 )
                 .with_help(format!("wrap it in a function: `fn(x): {}(x)`", b.name())),
             ),
+            Res::Host(_) => self.error(
+                Diagnostic::error(
+                    codes::NOT_CALLABLE,
+                    format!("host function `{}` can only be called", n.name),
+                    n.span,
+                    "host functions are not values",
+                )
+                .with_help(format!("wrap it in a function: `fn(x): {}(x)`", n.name)),
+            ),
             Res::Error => Ty::Unknown,
         }
     }

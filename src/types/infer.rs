@@ -52,6 +52,8 @@ pub(super) struct Infer<'a> {
     /// Set while checking the arguments of a call to a function of the group being
     /// inferred (its name): an infinite type there is polymorphic recursion.
     pub(super) recursive_call: Option<String>,
+    /// Declarations of the embedding host, if any (`check_module_host`).
+    pub(super) host: Option<&'a crate::syntax::host::HostDecls>,
 }
 
 impl<'a> Infer<'a> {
@@ -75,6 +77,7 @@ impl<'a> Infer<'a> {
             top_fns: HashMap::new(),
             impls: HashMap::new(),
             recursive_call: None,
+            host: None,
         }
     }
 
@@ -97,6 +100,7 @@ impl<'a> Infer<'a> {
                 self.t.binding_types[i] = self.t.table.fresh(TOP, ClassSet::default());
             }
         }
+        self.host_types();
         for s in &module.stmts {
             if let StmtKind::Const { name, ty, value, .. } = &s.kind {
                 self.constant(name, ty.as_ref(), value);
@@ -138,6 +142,19 @@ impl<'a> Infer<'a> {
         for (node, f) in std::mem::take(&mut self.self_refs) {
             let generics = self.t.fn_sigs[f as usize].generics.iter().map(|v| Ty::Var(*v)).collect();
             self.t.instantiations.insert(node, generics);
+        }
+    }
+
+    /// Types of the host's functions and globals, from their declared type expressions.
+    fn host_types(&mut self) {
+        let Some(host) = self.host else { return };
+        for f in &host.fns {
+            let params = f.params.iter().map(|p| self.type_expr(p)).collect();
+            let ret = self.type_expr(&f.ret);
+            self.t.host_fn_types.push(Ty::Func(params, Box::new(ret)));
+        }
+        for (g, b) in host.globals.iter().zip(&self.res.host_globals) {
+            self.t.binding_types[*b as usize] = self.type_expr(&g.ty);
         }
     }
 

@@ -80,6 +80,8 @@ pub struct Typed {
     pub pattern_tags: HashMap<NodeId, (u32, u32)>,
     /// `Type.f` used as a value (not called): the method or associated function `f`.
     pub method_values: HashMap<NodeId, FnId>,
+    /// The function type of each host function (`HostDecls::fns`), in order.
+    pub host_fn_types: Vec<Ty>,
 }
 
 impl Typed {
@@ -91,6 +93,20 @@ impl Typed {
 /// Type-check one resolved module.
 pub fn check_module(module: &Module, res: &Resolution, diags: &mut Vec<Diagnostic>) -> Typed {
     let mut cx = infer::Infer::new(res, diags);
+    cx.run(module);
+    cx.finish()
+}
+
+/// `check_module` with the functions and globals an embedding host declares (their types
+/// come from the declarations' type expressions).
+pub fn check_module_host(
+    module: &Module,
+    res: &Resolution,
+    diags: &mut Vec<Diagnostic>,
+    host: &crate::syntax::host::HostDecls,
+) -> Typed {
+    let mut cx = infer::Infer::new(res, diags);
+    cx.host = Some(host);
     cx.run(module);
     cx.finish()
 }

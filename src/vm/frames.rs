@@ -46,7 +46,10 @@ impl Vm<'_> {
             self.handlers.pop();
         }
         self.frames.pop();
-        let Some(caller) = self.frames.last_mut() else { return Ok(Some(v as i32)) };
+        let Some(caller) = self.frames.last_mut() else {
+            self.ret_bits = v;
+            return Ok(Some(v as i32));
+        };
         let code = &self.prog.functions.get(caller.func as usize).ok_or_else(|| internal("caller"))?.code;
         let call = Instr(*code.get(caller.pc as usize).ok_or_else(|| internal("caller pc"))?);
         let slot = self.regs.get_mut(caller.base as usize + call.a()).ok_or_else(|| internal("result register"))?;

@@ -16,6 +16,7 @@ use super::arith::{self, f64_cmp, f64_op, index};
 use super::equality;
 use super::error::RuntimeError;
 use super::format;
+use super::host::{HostFns, ProgRef, MAX_HOST_ARGS};
 use super::limits::Limits;
 use super::maps;
 use super::natives::Flow;
@@ -54,10 +55,10 @@ pub(crate) struct Handler {
 }
 
 pub(crate) struct Vm<'a> {
-    pub prog: &'a Program,
+    pub prog: ProgRef<'a>,
     pub max_depth: usize,
-    pub input: &'a mut dyn BufRead,
-    pub out: &'a mut dyn Write,
+    pub input: Box<dyn BufRead + 'a>,
+    pub out: Box<dyn Write + 'a>,
     pub heap: Heap,
     pub regs: Vec<u64>,
     pub frames: Vec<Frame>,
@@ -80,6 +81,12 @@ pub(crate) struct Vm<'a> {
     pub limits: Limits,
     /// The program's arguments (a pinned array), for `std.os.args()`.
     pub argv: u64,
+    /// The embedding host's functions, indexed by `CallHost` (see `vm/host.rs`).
+    pub hosts: HostFns,
+    /// The full result bits of the last frame to return (for host calls into Orus).
+    pub ret_bits: u64,
+    /// The exit code passed to `exit()`, when the program ended that way.
+    pub exited: Option<i32>,
 }
 
 pub(crate) fn internal(what: &str) -> RuntimeError {
@@ -114,12 +121,12 @@ fn jump(pc: usize, offset: isize) -> usize {
 }
 
 impl<'a> Vm<'a> {
-    pub fn new(prog: &'a Program, config: &VmConfig, input: &'a mut dyn BufRead, out: &'a mut dyn Write) -> Vm<'a> {
+    pub fn new(prog: ProgRef<'a>, config: &VmConfig, input: Box<dyn BufRead + 'a>, out: Box<dyn Write + 'a>) -> Vm<'a> {
         let mut heap = Heap::new(config.gc_stress);
         heap.set_layouts(Layouts::new(&prog.types));
         heap.set_limit(config.max_heap_bytes);
         Vm {
-            prog,
+            prog: prog.clone(),
             max_depth: config.max_call_depth.max(1),
             input,
             out,
@@ -138,6 +145,9 @@ impl<'a> Vm<'a> {
             started: Instant::now(),
             limits: Limits::new(config),
             argv: 0,
+            hosts: HostFns::default(),
+            ret_bits: 0,
+            exited: None,
         }
     }
 
@@ -151,7 +161,17 @@ impl<'a> Vm<'a> {
 
     /// Allocates the constants and the args array, enters the entry function and runs it.
     pub fn start(&mut self, args: &[String]) -> Result<i32, RuntimeError> {
-        for c in &self.prog.constants {
+        let argv = self.load(args);
+        self.push_frame(self.prog.entry, NO_CLOSURE, 0)?;
+        self.regs[0] = argv;
+        self.run_loop()
+    }
+
+    /// Allocates and pins the constants, the one-byte strings, the unit variants and the
+    /// args array (returned).
+    pub fn load(&mut self, args: &[String]) -> u64 {
+        let prog = self.prog.clone();
+        for c in &prog.constants {
             let v = match c {
                 Constant::Bits(b) => *b,
                 Constant::Str(s) => {
@@ -172,13 +192,11 @@ impl<'a> Vm<'a> {
         let argv = self.heap.alloc_array(items, true);
         self.pinned.push(argv);
         self.argv = argv;
-        self.push_frame(self.prog.entry, NO_CLOSURE, 0)?;
-        self.regs[0] = argv;
-        self.run_loop()
+        argv
     }
 
     /// Runs until the program ends; caught errors resume at their handler.
-    fn run_loop(&mut self) -> Result<i32, RuntimeError> {
+    pub(crate) fn run_loop(&mut self) -> Result<i32, RuntimeError> {
         loop {
             match self.exec() {
                 Ok(code) => return Ok(code),
@@ -190,7 +208,8 @@ impl<'a> Vm<'a> {
     /// The dispatch loop. Returns the exit code, or the first runtime error (with the
     /// innermost frame's pc set to the faulting instruction).
     fn exec(&mut self) -> Result<i32, RuntimeError> {
-        let prog = self.prog;
+        let prog = self.prog.clone();
+        let prog: &Program = &prog;
         'frame: loop {
             let Some(&fr) = self.frames.last() else { return Err(internal("no frame to run")) };
             let Some(func) = prog.functions.get(fr.func as usize) else { return Err(internal("bad function")) };
@@ -519,6 +538,22 @@ impl<'a> Vm<'a> {
                             Err(e) => break e,
                         }
                     }
+                    Op::CallHost => {
+                        let w = extra!();
+                        let mut args = [0u64; MAX_HOST_ARGS];
+                        match r.get(a + 1..a + 1 + b) {
+                            Some(src) if b <= args.len() => args[..b].copy_from_slice(src),
+                            _ => break internal("host function arguments"),
+                        }
+                        match self.call_host(w, &args[..b]) {
+                            Ok(v) => {
+                                rewindow!();
+                                r[a] = v;
+                                gc!();
+                            }
+                            Err(e) => break e,
+                        }
+                    }
                     Op::Ret | Op::Ret0 => {
                         let v = if op == Op::Ret { r[a] } else { 0 };
                         sync!();
@@ -716,7 +751,8 @@ impl<'a> Vm<'a> {
 
     /// Allocates and pins one object per payload-free enum variant of the program.
     fn alloc_unit_variants(&mut self) {
-        for (ty, t) in self.prog.types.iter().enumerate() {
+        let prog = self.prog.clone();
+        for (ty, t) in prog.types.iter().enumerate() {
             let units = match t {
                 RtType::Enum { variants, .. } => variants
                     .iter()

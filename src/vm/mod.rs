@@ -2,7 +2,8 @@
 //! with a mark-sweep heap, try/catch handlers, natives and Orus stack traces.
 //!
 //! Layout: `interp.rs` (state and the dispatch loop), `frames.rs` (calls, returns, errors,
-//! unwinding, traces), `roots.rs` (collection at safepoints, the heap limit), `limits.rs`
+//! unwinding, traces), `roots.rs` (collection at safepoints, the heap limit), `host.rs` (the embedding
+//! host's functions and a VM that persists between calls), `limits.rs`
 //! (instruction budget, deadline, interrupt), `arith.rs` (checked
 //! arithmetic, shifts, casts, loops), `display.rs` (the display form of values),
 //! `format.rs` (`as string` and `print` templates), `equality.rs`
@@ -15,7 +16,8 @@ mod equality;
 pub mod error;
 mod format;
 mod frames;
-mod interp;
+pub mod host;
+pub(crate) mod interp;
 mod limits;
 mod maps;
 mod natives;
@@ -102,7 +104,7 @@ pub fn run_with_io(
         let err = RuntimeError::new(codes::INTERNAL, format!("internal error: invalid bytecode: {e}"));
         return (Err(err), GcStats::default());
     }
-    let mut vm = interp::Vm::new(program, config, input, out);
+    let mut vm = interp::Vm::new(host::ProgRef::Borrowed(program), config, Box::new(input), Box::new(out));
     let result = vm.start(args);
     let flushed = vm.flush();
     let stats = vm.gc_stats();

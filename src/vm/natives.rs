@@ -192,6 +192,7 @@ impl Vm<'_> {
             }
             Native::Exit => {
                 self.flush()?;
+                self.exited = Some(a0 as i32);
                 return Ok(Flow::Exit(a0 as i32));
             }
             _ => self.std_native(n, ty, a0, a1)?,
@@ -243,12 +244,12 @@ impl Vm<'_> {
 
     fn shown(&mut self, v: u64, ty: TypeId) -> R<String> {
         let mut out = Vec::new();
-        display(&mut self.heap, self.prog, v, ty, &mut out)?;
+        display(&mut self.heap, &self.prog, v, ty, &mut out)?;
         Ok(lossy(&out))
     }
 
     fn assert_eq(&mut self, label: u64, actual: u64, expected: u64, ty: TypeId) -> R<u64> {
-        if deep_eq(&mut self.heap, self.prog, actual, expected, ty)? {
+        if deep_eq(&mut self.heap, &self.prog, actual, expected, ty)? {
             return Ok(1);
         }
         let label = lossy(self.heap.str_bytes(label)?);
@@ -258,7 +259,7 @@ impl Vm<'_> {
     }
 
     fn min_max(&mut self, min: bool, a: u64, b: u64, ty: TypeId) -> R<u64> {
-        let ord = compare(&mut self.heap, self.prog, b, a, ty)?;
+        let ord = compare(&mut self.heap, &self.prog, b, a, ty)?;
         let take_b = if min { ord == Ordering::Less } else { ord == Ordering::Greater };
         Ok(if take_b { b } else { a })
     }
@@ -290,7 +291,7 @@ impl Vm<'_> {
 
     fn sort(&mut self, xs: u64, ty: TypeId) -> R<u64> {
         let mut items = std::mem::take(&mut self.heap.array_mut(xs)?.items);
-        let sorted = sort_values(&mut self.heap, self.prog, &mut items, ty);
+        let sorted = sort_values(&mut self.heap, &self.prog, &mut items, ty);
         self.heap.array_mut(xs)?.items = items;
         sorted?;
         Ok(0)
@@ -299,7 +300,7 @@ impl Vm<'_> {
     fn array_contains(&mut self, xs: u64, v: u64, ty: TypeId) -> R<u64> {
         let items = self.heap.array(xs)?.items.clone();
         for item in items {
-            if deep_eq(&mut self.heap, self.prog, item, v, ty)? {
+            if deep_eq(&mut self.heap, &self.prog, item, v, ty)? {
                 return Ok(1);
             }
         }

@@ -61,7 +61,7 @@ impl<'d> Resolver<'d> {
         match e {
             Entry::Binding(b) => self.out.bindings.get(b as usize).map(|b| b.span),
             Entry::Func(f) => self.out.functions.get(f as usize).map(|f| f.span),
-            Entry::Type | Entry::Poisoned => None,
+            Entry::Type | Entry::Poisoned | Entry::Host(_) => None,
         }
     }
 
