@@ -15,6 +15,9 @@ pub fn run() -> u8 {
     let color = tty && crate::diag::render::should_color();
     let mut session = Session::new(color, Box::new(std::io::stdout()), Box::new(std::io::stderr()));
     if tty {
+        super::interrupt::install();
+    }
+    if tty {
         match rustyline::DefaultEditor::new() {
             Ok(editor) => return terminal(&mut session, editor),
             Err(e) => eprintln!("warning: line editing unavailable ({e}); reading plain lines"),

@@ -10,6 +10,7 @@
 //! `input.rs` reads inputs (rustyline with history on a terminal, plain lines otherwise).
 
 mod input;
+mod interrupt;
 
 use std::io::Write;
 
@@ -165,7 +166,7 @@ impl Session {
                 Err(d) => return self.complain(&d.render_as(ErrorFormat::Human, self.color)),
             },
         };
-        let result = program.run();
+        let result = interrupt::while_running(&mut program, |p| p.run());
         let _ = std::io::stdout().flush();
         self.keep_decls(plan.keys);
         self.keep_vars(&mut program);
