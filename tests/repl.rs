@@ -108,3 +108,10 @@ fn std_modules_can_be_imported() {
     let s = session(&["repl"], "use std.math: sqrt\nsqrt(16.0)\nuse std.string\nstring.pad_left(\"7\", 3, \"0\")\n");
     assert_eq!(s.stdout, "4 : f64\n\"007\" : string\n", "{}", s.stderr);
 }
+
+#[test]
+fn runtime_errors_show_the_input_as_typed() {
+    let s = session(&["repl"], "1 / 0\n");
+    assert!(s.stderr.contains("1 | 1 / 0"), "{}", s.stderr);
+    assert!(!s.stderr.contains("__it"), "{}", s.stderr);
+}

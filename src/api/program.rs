@@ -379,6 +379,17 @@ impl Program {
         }
     }
 
+    /// `render_error` with the main file's text replaced by `main_text`, which must have
+    /// the same lines (the REPL compiles `__it = (expr)` but shows what was typed).
+    pub(crate) fn render_error_as_typed(&self, err: &Error, main_text: &str) -> String {
+        let Error::Runtime(e) = err else { return self.render_error(err) };
+        let mut files = self.files.clone();
+        if let Some(main) = files.first_mut() {
+            main.text = main_text.to_string();
+        }
+        render_runtime(e, &files)
+    }
+
     /// Compile warnings of the program.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings

@@ -168,6 +168,7 @@ impl Session {
         };
         let result = interrupt::while_running(&mut program, |p| p.run());
         let _ = std::io::stdout().flush();
+        let as_typed = printed_expr.then(|| self.source(input, &plan.keys));
         self.keep_decls(plan.keys);
         self.keep_vars(&mut program);
         match result {
@@ -177,7 +178,11 @@ impl Session {
             },
             Ok(_) => {}
             Err(e) => {
-                let text = program.render_error(&e);
+                let text = match &as_typed {
+                    // The rewrite adds no lines, so the typed text lines up with the trace.
+                    Some(src) => program.render_error_as_typed(&e, src),
+                    None => program.render_error(&e),
+                };
                 self.complain(&text);
             }
         }
