@@ -86,7 +86,7 @@ impl Default for Engine {
 ///     .max_heap_bytes(64 << 20)
 ///     .max_call_depth(1000)
 ///     .timeout(Duration::from_secs(2))
-///     .std_modules(&["math"])
+///     .std_modules(&["std.math"])
 ///     .build();
 /// # let _ = engine;
 /// ```

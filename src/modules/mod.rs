@@ -37,7 +37,8 @@ pub struct ModuleOptions {
     pub search_path: Vec<PathBuf>,
     /// Whether `use` may read module files at all; when false only `std.*` is available.
     pub file_system: bool,
-    /// The standard modules that exist, by full name (`"std.math"`); `None` means all.
+    /// The standard modules that exist, by full name (`"std.math"`) or short name
+    /// (`"math"`); `None` means all.
     pub std_modules: Option<Vec<String>>,
 }
 
@@ -56,8 +57,11 @@ impl ModuleOptions {
         ModuleOptions { search_path: Vec::new(), file_system: false, std_modules: None }
     }
 
+    /// Whether the standard module `name` (`std.math`) exists; the list may name it either
+    /// way (`"std.math"` or `"math"`).
     fn std_allowed(&self, name: &str) -> bool {
-        self.std_modules.as_ref().is_none_or(|list| list.iter().any(|m| m == name))
+        let short = name.strip_prefix("std.").unwrap_or(name);
+        self.std_modules.as_ref().is_none_or(|list| list.iter().any(|m| m == name || m == short))
     }
 }
 
