@@ -724,7 +724,7 @@ impl<'a> Vm<'a> {
         if let Some(top) = self.frames.last_mut() {
             top.pc = ipc as u32;
         }
-        return Err(err);
+        Err(err)
     }
 
     /// Allocates and pins one object per payload-free enum variant of the program.
