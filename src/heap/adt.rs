@@ -2,7 +2,7 @@
 //! declaration order; an enum's slots are the payload values of its variant. Slot indices
 //! come from the compiler and are checked here (a bad one is an internal error).
 
-use super::object::{EnumObj, Obj, StructObj};
+use super::object::{EnumObj, Obj, Slots, StructObj};
 use super::{bad_handle, Heap, HeapResult};
 use crate::bytecode::chunk::TypeId;
 use crate::diag::codes;
@@ -14,11 +14,23 @@ fn bad_slot(h: u64, i: usize) -> RuntimeError {
 
 impl Heap {
     pub fn alloc_struct(&mut self, ty: TypeId, fields: Box<[u64]>) -> u64 {
-        self.alloc(Obj::Struct(StructObj { ty, fields }))
+        self.alloc_struct_from(ty, &fields)
     }
 
     pub fn alloc_enum(&mut self, ty: TypeId, tag: u16, payload: Box<[u64]>) -> u64 {
-        self.alloc(Obj::Enum(EnumObj { ty, tag, payload }))
+        self.alloc_enum_from(ty, tag, &payload)
+    }
+
+    /// A struct object with a copy of `fields` (inline when they are few).
+    #[inline]
+    pub fn alloc_struct_from(&mut self, ty: TypeId, fields: &[u64]) -> u64 {
+        self.alloc(Obj::Struct(StructObj { ty, fields: Slots::from_slice(fields) }))
+    }
+
+    /// An enum object with a copy of `payload` (inline when it is short).
+    #[inline]
+    pub fn alloc_enum_from(&mut self, ty: TypeId, tag: u16, payload: &[u64]) -> u64 {
+        self.alloc(Obj::Enum(EnumObj { ty, tag, payload: Slots::from_slice(payload) }))
     }
 
     pub fn struct_obj(&self, h: u64) -> HeapResult<&StructObj> {

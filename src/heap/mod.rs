@@ -162,6 +162,7 @@ impl Heap {
     }
 
     /// Stores `obj` in a free slot and returns its handle.
+    #[inline]
     pub fn alloc(&mut self, obj: Obj) -> u64 {
         self.account(obj.size());
         if let Some(slot) = self.slots.get_mut(self.free_head as usize) {

@@ -662,7 +662,7 @@ impl<'a> Vm<'a> {
                 Op::NewStruct => {
                     let ty = extra!() as TypeId;
                     let Some(fields) = r.get(b..b + c) else { break internal("struct registers") };
-                    r[a] = self.heap.alloc_struct(ty, fields.into());
+                    r[a] = self.heap.alloc_struct_from(ty, fields);
                     gc!();
                 }
                 Op::GetField => r[a] = tri!(self.heap.slot(r[b], c)),
@@ -774,7 +774,7 @@ fn new_enum(heap: &mut Heap, units: &[Box<[Option<u64>]>], ty: TypeId, tag: u16,
             return h;
         }
     }
-    heap.alloc_enum(ty, tag, payload.into())
+    heap.alloc_enum_from(ty, tag, payload)
 }
 
 /// Builds a closure of function `f` from the running frame's registers and closure.
