@@ -8,6 +8,8 @@ use crate::bytecode::chunk::TypeId;
 use crate::diag::codes;
 use crate::vm::error::RuntimeError;
 
+#[cold]
+#[inline(never)]
 fn bad_slot(h: u64, i: usize) -> RuntimeError {
     RuntimeError::new(codes::INTERNAL, format!("internal error: object {h:#x} has no slot {i}"))
 }
