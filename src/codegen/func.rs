@@ -57,6 +57,8 @@ pub(crate) struct FnBuilder<'g, 'a> {
     last_instr: usize,
     /// The latest pc a jump was pointed at (a label), if any.
     last_label: Option<usize>,
+    /// Set by the pattern compiler: the pc right after the last variant tag check.
+    pub after_tag: Option<usize>,
 }
 
 impl<'g, 'a> FnBuilder<'g, 'a> {
@@ -89,6 +91,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             span,
             last_instr: usize::MAX,
             last_label: None,
+            after_tag: None,
         }
     }
 
