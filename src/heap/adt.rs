@@ -35,6 +35,7 @@ impl Heap {
         self.alloc(Obj::Enum(EnumObj { ty, tag, payload: Slots::from_slice(payload) }))
     }
 
+    #[inline(always)]
     pub fn struct_obj(&self, h: u64) -> HeapResult<&StructObj> {
         match self.get(h) {
             Some(Obj::Struct(s)) => Ok(s),
@@ -42,6 +43,7 @@ impl Heap {
         }
     }
 
+    #[inline(always)]
     pub fn enum_obj(&self, h: u64) -> HeapResult<&EnumObj> {
         match self.get(h) {
             Some(Obj::Enum(e)) => Ok(e),
@@ -50,7 +52,7 @@ impl Heap {
     }
 
     /// Slot `i` of a struct (field `i`) or an enum (payload value `i`).
-    #[inline]
+    #[inline(always)]
     pub fn slot(&self, h: u64, i: usize) -> HeapResult<u64> {
         let slots = match self.get(h) {
             Some(Obj::Struct(s)) => &s.fields,
@@ -61,7 +63,7 @@ impl Heap {
     }
 
     /// Field `i` of struct `h` = `v` (enums are immutable).
-    #[inline]
+    #[inline(always)]
     pub fn set_field(&mut self, h: u64, i: usize, v: u64) -> HeapResult<()> {
         match self.get_mut(h) {
             Some(Obj::Struct(s)) => match s.fields.get_mut(i) {
@@ -75,7 +77,7 @@ impl Heap {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn enum_tag(&self, h: u64) -> HeapResult<u16> {
         Ok(self.enum_obj(h)?.tag)
     }

@@ -73,7 +73,11 @@ impl Heap {
                 len = i + 1;
             } else if !matches!(obj, Obj::Free(_)) {
                 freed += 1;
-                *obj = Obj::Free(NONE);
+                let dead = std::mem::replace(obj, Obj::Free(NONE));
+                if dead.owns_nothing() {
+                    // nothing to free: skip the out-of-line destructor
+                    std::mem::forget(dead);
+                }
             }
         }
         self.slots.truncate(len);

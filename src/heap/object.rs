@@ -203,7 +203,7 @@ impl Obj {
     /// Bytes this object accounts for in the allocation counters: its slot, plus the
     /// memory blocks it owns (rounded as a typical allocator rounds them, so that many small
     /// objects are not undercounted against the heap limit).
-    #[inline]
+    #[inline(always)]
     pub fn size(&self) -> usize {
         SLOT_BYTES
             + match self {
@@ -260,6 +260,19 @@ impl Obj {
             Obj::Struct(_) => "struct",
             Obj::Enum(_) => "enum",
             Obj::Map(_) => "map",
+        }
+    }
+
+    /// Whether dropping this object frees nothing (no heap block of its own), so the
+    /// collector can overwrite its slot without running the destructor.
+    #[inline(always)]
+    pub fn owns_nothing(&self) -> bool {
+        match self {
+            Obj::Struct(s) => !s.fields.spilled(),
+            Obj::Enum(e) => !e.payload.spilled(),
+            Obj::Free(_) | Obj::Cell { .. } | Obj::Range(_) | Obj::Error { .. } => true,
+            Obj::Str(StrObj::View { .. } | StrObj::Concat { .. }) => true,
+            _ => false,
         }
     }
 }

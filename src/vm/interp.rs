@@ -768,6 +768,7 @@ fn str_slice(heap: &mut Heap, byte_strs: &[u64], s: u64, lo: u64, hi: u64) -> Re
 
 /// `NewEnum` of variant `tag` of enum type `ty`: the shared unit object when there is no
 /// payload, else a new object.
+#[inline]
 fn new_enum(heap: &mut Heap, units: &[Box<[Option<u64>]>], ty: TypeId, tag: u16, payload: &[u64]) -> u64 {
     if payload.is_empty() {
         if let Some(h) = units.get(ty as usize).and_then(|u| u.get(tag as usize)).copied().flatten() {
