@@ -94,6 +94,14 @@ fn window(regs: &mut [u64], base: usize) -> Option<&mut [u64; WINDOW]> {
     regs.get_mut(base..base.checked_add(WINDOW)?)?.try_into().ok()
 }
 
+/// Converts a failure into the runtime error, out of the dispatch loop's hot path (kept
+/// out of line so the loop's handlers stay small).
+#[cold]
+#[inline(never)]
+fn cold_err<E: Into<RuntimeError>>(e: E) -> RuntimeError {
+    e.into()
+}
+
 /// The i32 immediate of a `*KI32`/`*KI64` instruction in register representation.
 #[inline(always)]
 fn imm(w: u32) -> u64 {
@@ -211,7 +219,7 @@ impl<'a> Vm<'a> {
                 ($e:expr) => {
                     match $e {
                         Ok(v) => v,
-                        Err(e) => break RuntimeError::from(e),
+                        Err(e) => break cold_err(e),
                     }
                 };
             }
