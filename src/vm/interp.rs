@@ -68,8 +68,11 @@ pub(crate) struct Vm<'a> {
     pub ref_globals: Vec<usize>,
     /// Constant pool values (strings allocated once).
     pub konst: Vec<u64>,
-    /// The 256 one-byte strings, shared by every `s[i]`.
+    /// The 256 one-byte strings, shared by every `s[i]` and one-byte string constant.
     pub byte_strs: Vec<u64>,
+    /// The handle of the one-byte string "\0" when the 256 have consecutive handles (so a
+    /// handle `h` is one of them exactly when `h - byte_base < 256`); else `u64::MAX`.
+    pub byte_base: u64,
     /// Always-live objects: string constants, byte strings, the args array, unit variants.
     pub pinned: Vec<u64>,
     /// The shared object of each payload-free enum variant, indexed by `TypeId` then tag
@@ -138,6 +141,7 @@ impl<'a> Vm<'a> {
             ref_globals: prog.globals.iter().enumerate().filter(|(_, g)| g.is_ref).map(|(i, _)| i).collect(),
             konst: Vec::with_capacity(prog.constants.len()),
             byte_strs: Vec::with_capacity(256),
+            byte_base: u64::MAX,
             pinned: Vec::new(),
             unit_variants: Vec::new(),
             root_buf: Vec::new(),
@@ -156,21 +160,29 @@ impl<'a> Vm<'a> {
 
     /// Allocates the constants and the args array, enters the entry function and runs it.
     pub fn start(&mut self, args: &[String]) -> Result<i32, RuntimeError> {
-        for c in &self.prog.constants {
-            let v = match c {
-                Constant::Bits(b) => *b,
-                Constant::Str(s) => {
-                    let h = self.heap.alloc_str(s.as_bytes());
-                    self.pinned.push(h);
-                    h
-                }
-            };
-            self.konst.push(v);
-        }
         for b in 0..=255u8 {
             let h = self.heap.alloc_str(&[b]);
             self.byte_strs.push(h);
             self.pinned.push(h);
+        }
+        let first = self.byte_strs.first().copied().unwrap_or(u64::MAX);
+        if self.byte_strs.iter().enumerate().all(|(i, h)| *h == first.wrapping_add(i as u64)) {
+            self.byte_base = first;
+        }
+        for c in &self.prog.constants {
+            let v = match c {
+                Constant::Bits(b) => *b,
+                Constant::Str(s) => match s.as_bytes() {
+                    // one-byte constants are the shared one-byte strings
+                    [byte] => self.byte_strs.get(*byte as usize).copied().unwrap_or(0),
+                    bytes => {
+                        let h = self.heap.alloc_str(bytes);
+                        self.pinned.push(h);
+                        h
+                    }
+                },
+            };
+            self.konst.push(v);
         }
         self.alloc_unit_variants();
         let items = args.iter().map(|a| self.heap.alloc_str(a.as_bytes())).collect();
@@ -286,6 +298,20 @@ impl<'a> Vm<'a> {
                 };
             }
 
+            // String equality. Distinct one-byte strings are distinct handles of the shared
+            // table (see `start`), so comparing characters needs no look at the bytes.
+            macro_rules! str_equal {
+                ($x:expr, $y:expr) => {{
+                    let (x, y) = ($x, $y);
+                    if x == y {
+                        true
+                    } else if x.wrapping_sub(self.byte_base) < 256 && y.wrapping_sub(self.byte_base) < 256 {
+                        false
+                    } else {
+                        tri!(equality::str_eq(&mut self.heap, x, y))
+                    }
+                }};
+            }
             // Compare-and-branch: the extra word is the offset from the pc after it.
             macro_rules! cond_jump {
                 ($cond:expr) => {{
@@ -379,8 +405,8 @@ impl<'a> Vm<'a> {
                 Op::NeF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x != y),
                 Op::LtF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x < y),
                 Op::LeF64 => r[a] = f64_cmp(r[b], r[c], |x, y| x <= y),
-                Op::EqStr => r[a] = tri!(equality::str_eq(&mut self.heap, r[b], r[c])) as u64,
-                Op::NeStr => r[a] = !tri!(equality::str_eq(&mut self.heap, r[b], r[c])) as u64,
+                Op::EqStr => r[a] = str_equal!(r[b], r[c]) as u64,
+                Op::NeStr => r[a] = !str_equal!(r[b], r[c]) as u64,
                 Op::LtStr => r[a] = tri!(equality::str_cmp(&mut self.heap, r[b], r[c])).is_lt() as u64,
                 Op::LeStr => r[a] = tri!(equality::str_cmp(&mut self.heap, r[b], r[c])).is_le() as u64,
                 Op::EqDeep => {
@@ -418,7 +444,7 @@ impl<'a> Vm<'a> {
                 Op::JEqF => cond_jump!((f64::from_bits(r[a]) == f64::from_bits(r[b])) == (c != 0)),
                 Op::JLtF => cond_jump!((f64::from_bits(r[a]) < f64::from_bits(r[b])) == (c != 0)),
                 Op::JLeF => cond_jump!((f64::from_bits(r[a]) <= f64::from_bits(r[b])) == (c != 0)),
-                Op::JEqStr => cond_jump!(tri!(equality::str_eq(&mut self.heap, r[a], r[b])) == (c != 0)),
+                Op::JEqStr => cond_jump!(str_equal!(r[a], r[b]) == (c != 0)),
                 Op::JLtStr => cond_jump!(tri!(equality::str_cmp(&mut self.heap, r[a], r[b])).is_lt() == (c != 0)),
                 Op::JLeStr => cond_jump!(tri!(equality::str_cmp(&mut self.heap, r[a], r[b])).is_le() == (c != 0)),
                 Op::JEqI => cond_jump!(r[a] as i64 == ins.sbx() as i64),
@@ -591,9 +617,14 @@ impl<'a> Vm<'a> {
                 }
                 Op::StrLen => r[a] = tri!(self.heap.str_len(r[b])).min(i32::MAX as usize) as u64,
                 Op::StrIndex => {
-                    let bytes = tri!(self.heap.str_bytes(r[b]));
-                    let i = tri!(index(r[c], bytes.len()));
-                    let byte = bytes.get(i).copied().unwrap_or(0);
+                    // one heap lookup when the string is already flat
+                    let byte = match self.heap.try_flat(r[b]) {
+                        Some(bytes) => bytes.get(tri!(index(r[c], bytes.len()))).copied().unwrap_or(0),
+                        None => {
+                            let bytes = tri!(self.heap.str_bytes(r[b]));
+                            bytes.get(tri!(index(r[c], bytes.len()))).copied().unwrap_or(0)
+                        }
+                    };
                     r[a] = self.byte_strs.get(byte as usize).copied().unwrap_or(0);
                     gc!();
                 }
