@@ -8,7 +8,9 @@
 //! `compile_source` without the program) on 500 and 2,000 functions — lines/second should be
 //! about the same for both if compilation is linear — and the parser alone on 2,000.
 //! Criterion's throughput is the line count, so its `thrpt` figure is lines/second; a quick
-//! single-run estimate is also printed to stderr.
+//! single-run estimate is also printed to stderr. `ORUS_BENCH_DUMP=DIR` also writes each
+//! generated program to DIR, e.g. to time the CLI:
+//! `ORUS_BENCH_DUMP=/tmp cargo bench --bench compile -- --test && time orus check /tmp/generated-2000.orus`.
 
 mod common;
 
@@ -86,6 +88,12 @@ fn bench_compile(c: &mut Criterion) {
     for n in [500usize, 2000] {
         let src = generate(n);
         let lines = src.lines().count();
+        // `ORUS_BENCH_DUMP=DIR` writes the program as DIR/generated-<n>.orus, so `orus check`
+        // can be timed (or profiled) on it from the command line.
+        if let Ok(dir) = std::env::var("ORUS_BENCH_DUMP") {
+            let path = std::path::Path::new(&dir).join(format!("generated-{n}.orus"));
+            std::fs::write(&path, &src).expect("cannot write the generated program");
+        }
         // sanity: the program compiles cleanly and runs
         let program = common::compile("generated.orus", &src);
         let out = common::run_captured(&program);

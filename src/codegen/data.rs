@@ -66,9 +66,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.abc(Op::Eq, dst, tag, k);
             }
             "unwrap" => {
-                self.load_int(k, 0);
-                self.abc(Op::Eq, k, tag, k);
-                let ok = self.jump(Op::JmpIf, k);
+                let ok = self.jump_if_tag(tag, 0, true, k);
                 let msg = self.alloc(true);
                 let text = if matches!(&rt, Ty::Adt(id, _) if *id == OPTION) {
                     "called unwrap() on None"
@@ -81,9 +79,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
                 self.abc(Op::GetField, dst, v, 0);
             }
             "unwrap_or" => {
-                self.load_int(k, 0);
-                self.abc(Op::Eq, k, tag, k);
-                let other = self.jump(Op::JmpIfNot, k);
+                let other = self.jump_if_tag(tag, 0, false, k);
                 self.abc(Op::GetField, dst, v, 0);
                 let end = self.jump(Op::Jmp, 0);
                 self.patch_to_here(other);
@@ -143,12 +139,21 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             (self.switch(t, n), n)
         });
         let mut starts = Vec::new();
+        let mut entries = Vec::new();
         let mut ends = Vec::new();
         for arm in arms {
             starts.push(self.pc());
             let mark = self.mark();
             let mut fail = Vec::new();
+            self.after_tag = None;
             self.pattern_test(&arm.pattern, s, &st, &mut fail);
+            // An arm whose whole pattern is one variant: the switch enters it past its tag
+            // check (the switch only sends that variant there).
+            let entry = match (&arm.pattern.kind, self.after_tag) {
+                (PatternKind::Variant { .. }, Some(after)) if self.optimizing() => after,
+                _ => starts[starts.len() - 1],
+            };
+            entries.push(entry);
             if let Some(g) = &arm.guard {
                 let c = self.expr_reg(g);
                 fail.push(self.jump(Op::JmpIfNot, c));
@@ -167,7 +172,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         if let Some((table, n)) = table {
             for tag in 0..n as u32 {
                 let arm = arms.iter().position(|a| self.top_pattern_covers(&a.pattern, tag));
-                let target = arm.and_then(|i| starts.get(i).copied()).unwrap_or(after);
+                let target = arm.and_then(|i| entries.get(i).copied()).unwrap_or(after);
                 self.set_switch(table, tag as usize, target);
             }
         }
@@ -290,9 +295,19 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let t = self.alloc(false);
         self.abc(Op::EnumTag, t, v, 0);
         let k = self.alloc(false);
-        self.load_int(k, i64::from(tag));
-        self.abc(Op::Eq, t, t, k);
-        fail.push(self.jump(Op::JmpIfNot, t));
+        match i16::try_from(tag) {
+            Ok(tag) => fail.push(self.jump_if_tag(t, tag, false, k)),
+            Err(_) => {
+                self.load_int(k, i64::from(tag));
+                self.abc(Op::Eq, t, t, k);
+                fail.push(self.jump(Op::JmpIfNot, t));
+            }
+        }
+        // a `Switch` on the tag may enter the arm here, the tag being known (only the
+        // outermost check counts: nested patterns come after it)
+        if self.after_tag.is_none() {
+            self.after_tag = Some(self.pc());
+        }
         let payload = self.g.slot_types(ty, Some(tag));
         for (i, (sub, pt)) in args.unwrap_or(&[]).iter().zip(payload.iter()).enumerate() {
             if matches!(sub.kind, PatternKind::Wildcard) {

@@ -60,6 +60,8 @@ pub(crate) struct FnBuilder<'g, 'a> {
     last_instr: usize,
     /// The latest pc a jump was pointed at (a label), if any.
     last_label: Option<usize>,
+    /// Set by the pattern compiler: the pc right after the last variant tag check.
+    pub after_tag: Option<usize>,
 }
 
 impl<'g, 'a> FnBuilder<'g, 'a> {
@@ -94,10 +96,14 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             span,
             last_instr: usize::MAX,
             last_label: None,
+            after_tag: None,
         }
     }
 
     pub fn finish(mut self) -> Function {
+        if self.g.options.optimize {
+            self.thread_jumps();
+        }
         self.safepoints.sort_by_key(|s| s.pc);
         self.safepoints.dedup_by_key(|s| s.pc);
         Function {
@@ -111,6 +117,34 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             safepoints: self.safepoints,
             captures: self.captures,
             jump_tables: self.jump_tables,
+        }
+    }
+
+    /// Jump threading: a `Jmp` to a `Jmp` goes straight to the final target, and a `Jmp` to
+    /// a `Ret`/`Ret0` becomes a copy of it (a return does not depend on where it is).
+    fn thread_jumps(&mut self) {
+        let target_of = |code: &[u32], at: usize| -> Option<usize> {
+            let ins = Instr(*code.get(at)?);
+            (ins.op() == Some(Op::Jmp)).then(|| (at as isize + 1 + ins.sj()) as usize)
+        };
+        let mut pc = 0;
+        while let Some(&word) = self.code.get(pc) {
+            let op = Instr(word).op();
+            if let Some(first) = target_of(&self.code, pc) {
+                let mut t = first;
+                for _ in 0..8 {
+                    match target_of(&self.code, t) {
+                        Some(next) if next != t => t = next,
+                        _ => break,
+                    }
+                }
+                match self.code.get(t).and_then(|w| Instr(*w).op()) {
+                    Some(Op::Ret | Op::Ret0) => self.code[pc] = self.code[t],
+                    _ if t != first => self.patch(pc, t),
+                    _ => {}
+                }
+            }
+            pc += 1 + op.map_or(0, Op::extra_words);
         }
     }
 

@@ -139,6 +139,18 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         }
     }
 
+    /// Jumps when the small integer (e.g. an enum tag) in `r` equals `k` (`when` = true)
+    /// or differs from it (`when` = false): one `JEqI`/`JNeI` in the optimized mode, else
+    /// `LoadI`, `Eq` and a conditional jump (`scratch` receives the comparison).
+    pub fn jump_if_tag(&mut self, r: Reg, k: i16, when: bool, scratch: Reg) -> usize {
+        if self.optimizing() {
+            return self.emit(Instr::asbx(if when { Op::JEqI } else { Op::JNeI }, r, k), Some(0));
+        }
+        self.load_int(scratch, i64::from(k));
+        self.abc(Op::Eq, scratch, r, scratch);
+        self.jump(if when { Op::JmpIf } else { Op::JmpIfNot }, scratch)
+    }
+
     /// Whether `e` contains statements (an `if`/`match` block or a lambda body).
     pub fn has_statements(&self, e: &Expr) -> bool {
         let mut found = false;

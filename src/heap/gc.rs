@@ -10,7 +10,7 @@ use super::{Heap, MIN_THRESHOLD};
 
 impl Heap {
     /// Marks everything reachable from `roots`, frees the rest, and sets the next threshold
-    /// to twice the live size (at least `MIN_THRESHOLD`, at most the heap limit; zero in
+    /// to three times the live size (at least `MIN_THRESHOLD`, at most the heap limit; zero in
     /// stress mode).
     pub fn collect(&mut self, roots: &[u64]) {
         let start = Instant::now();
@@ -21,7 +21,7 @@ impl Heap {
         self.drain_gray();
         let live = self.sweep();
         self.bytes = live;
-        self.threshold = if self.stress { 0 } else { live.saturating_mul(2).max(MIN_THRESHOLD).min(self.limit) };
+        self.threshold = if self.stress { 0 } else { live.saturating_mul(3).max(MIN_THRESHOLD).min(self.limit) };
         let pause = start.elapsed();
         let s = &mut self.stats;
         s.collections += 1;
@@ -73,7 +73,11 @@ impl Heap {
                 len = i + 1;
             } else if !matches!(obj, Obj::Free(_)) {
                 freed += 1;
-                *obj = Obj::Free(NONE);
+                let dead = std::mem::replace(obj, Obj::Free(NONE));
+                if dead.owns_nothing() {
+                    // nothing to free: skip the out-of-line destructor
+                    std::mem::forget(dead);
+                }
             }
         }
         self.slots.truncate(len);

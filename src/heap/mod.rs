@@ -79,6 +79,8 @@ pub type HeapResult<T> = Result<T, RuntimeError>;
 
 /// An internal error: a handle does not name an object of the expected kind. Only a
 /// compiler bug (or an unverified program) can cause it.
+#[cold]
+#[inline(never)]
 pub fn bad_handle(h: u64, want: &str) -> RuntimeError {
     RuntimeError::new(codes::INTERNAL, format!("internal error: value {h:#x} is not a live {want}"))
 }
@@ -162,6 +164,7 @@ impl Heap {
     }
 
     /// Stores `obj` in a free slot and returns its handle.
+    #[inline]
     pub fn alloc(&mut self, obj: Obj) -> u64 {
         self.account(obj.size());
         if let Some(slot) = self.slots.get_mut(self.free_head as usize) {
@@ -210,16 +213,19 @@ impl Heap {
         self.slots.iter().filter(|o| !matches!(o, Obj::Free(_))).count()
     }
 
+    #[inline(always)]
     pub fn get(&self, h: u64) -> Option<&Obj> {
         let obj = self.slots.get(usize::try_from(h).ok()?)?;
         (!matches!(obj, Obj::Free(_))).then_some(obj)
     }
 
+    #[inline(always)]
     pub fn get_mut(&mut self, h: u64) -> Option<&mut Obj> {
         let obj = self.slots.get_mut(usize::try_from(h).ok()?)?;
         (!matches!(obj, Obj::Free(_))).then_some(obj)
     }
 
+    #[inline(always)]
     pub fn array(&self, h: u64) -> HeapResult<&ArrayObj> {
         match self.get(h) {
             Some(Obj::Array(a)) => Ok(a),
@@ -227,6 +233,7 @@ impl Heap {
         }
     }
 
+    #[inline(always)]
     pub fn array_mut(&mut self, h: u64) -> HeapResult<&mut ArrayObj> {
         match self.get_mut(h) {
             Some(Obj::Array(a)) => Ok(a),
@@ -239,7 +246,15 @@ impl Heap {
     }
 
     /// Appends to an array, accounting the growth.
+    #[inline]
     pub fn push(&mut self, h: u64, v: u64) -> HeapResult<()> {
+        // fast path: room left (the accounted size, the capacity, does not change)
+        if let Some(Obj::Array(a)) = usize::try_from(h).ok().and_then(|i| self.slots.get_mut(i)) {
+            if a.items.len() < a.items.capacity() {
+                a.items.push(v);
+                return Ok(());
+            }
+        }
         self.insert(h, None, v)
     }
 
@@ -268,6 +283,7 @@ impl Heap {
         Ok(())
     }
 
+    #[inline]
     pub fn closure(&self, h: u64) -> HeapResult<&ClosureObj> {
         match self.get(h) {
             Some(Obj::Closure(c)) => Ok(c),
@@ -275,6 +291,7 @@ impl Heap {
         }
     }
 
+    #[inline]
     pub fn cell(&self, h: u64) -> HeapResult<u64> {
         match self.get(h) {
             Some(Obj::Cell { value, .. }) => Ok(*value),
@@ -282,6 +299,7 @@ impl Heap {
         }
     }
 
+    #[inline]
     pub fn set_cell(&mut self, h: u64, v: u64) -> HeapResult<()> {
         match self.get_mut(h) {
             Some(Obj::Cell { value, .. }) => {
@@ -292,6 +310,7 @@ impl Heap {
         }
     }
 
+    #[inline]
     pub fn range(&self, h: u64) -> HeapResult<RangeObj> {
         match self.get(h) {
             Some(Obj::Range(r)) => Ok(*r),

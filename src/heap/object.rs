@@ -129,11 +129,17 @@ pub struct RangeObj {
     pub elem: TypeId,
 }
 
+/// The slots of a struct or enum object: up to `INLINE_SLOTS` values are stored in the
+/// object itself (no allocation of their own), more in a heap block. `Obj` is no larger
+/// for it: its largest variant (a closure) is bigger.
+pub type Slots = smallvec::SmallVec<[u64; INLINE_SLOTS]>;
+pub const INLINE_SLOTS: usize = 3;
+
 /// A struct value: its type (an `RtType::Struct`) and its field values in declaration order.
 #[derive(Debug)]
 pub struct StructObj {
     pub ty: TypeId,
-    pub fields: Box<[u64]>,
+    pub fields: Slots,
 }
 
 /// An enum value: its type (an `RtType::Enum`), variant tag and payload values. Immutable.
@@ -141,7 +147,17 @@ pub struct StructObj {
 pub struct EnumObj {
     pub ty: TypeId,
     pub tag: u16,
-    pub payload: Box<[u64]>,
+    pub payload: Slots,
+}
+
+/// Bytes of the heap block holding `slots`, if they are not inline.
+#[inline]
+fn slots_block(slots: &Slots) -> usize {
+    if slots.spilled() {
+        block(slots.len() * 8)
+    } else {
+        0
+    }
 }
 
 #[derive(Debug)]
@@ -187,6 +203,7 @@ impl Obj {
     /// Bytes this object accounts for in the allocation counters: its slot, plus the
     /// memory blocks it owns (rounded as a typical allocator rounds them, so that many small
     /// objects are not undercounted against the heap limit).
+    #[inline(always)]
     pub fn size(&self) -> usize {
         SLOT_BYTES
             + match self {
@@ -194,8 +211,8 @@ impl Obj {
                 Obj::Buf(b) => block(b.data.capacity()),
                 Obj::Array(a) => block(a.items.capacity() * 8),
                 Obj::Closure(c) => block(c.caps.len() * 8) + block(c.ref_caps.len()),
-                Obj::Struct(s) => block(s.fields.len() * 8),
-                Obj::Enum(e) => block(e.payload.len() * 8),
+                Obj::Struct(s) => slots_block(&s.fields),
+                Obj::Enum(e) => slots_block(&e.payload),
                 Obj::Map(m) => m.bytes(),
                 _ => 0,
             }
@@ -243,6 +260,19 @@ impl Obj {
             Obj::Struct(_) => "struct",
             Obj::Enum(_) => "enum",
             Obj::Map(_) => "map",
+        }
+    }
+
+    /// Whether dropping this object frees nothing (no heap block of its own), so the
+    /// collector can overwrite its slot without running the destructor.
+    #[inline(always)]
+    pub fn owns_nothing(&self) -> bool {
+        match self {
+            Obj::Struct(s) => !s.fields.spilled(),
+            Obj::Enum(e) => !e.payload.spilled(),
+            Obj::Free(_) | Obj::Cell { .. } | Obj::Range(_) | Obj::Error { .. } => true,
+            Obj::Str(StrObj::View { .. } | StrObj::Concat { .. }) => true,
+            _ => false,
         }
     }
 }

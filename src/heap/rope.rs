@@ -108,7 +108,7 @@ impl Heap {
     }
 
     /// The bytes of `h` if it is a flat string (no error is built otherwise: a fast probe).
-    #[inline]
+    #[inline(always)]
     pub fn try_flat(&self, h: u64) -> Option<&[u8]> {
         match self.get(h)? {
             Obj::Str(StrObj::Leaf(b)) => Some(b),

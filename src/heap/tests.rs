@@ -128,9 +128,13 @@ fn struct_slots_are_traced_by_their_types() {
     assert_eq!(heap.slot(node, 0).unwrap(), 7);
     assert!(heap.set_field(some, 0, 1).is_err(), "enums are immutable");
     assert_eq!((heap.enum_tag(some).unwrap(), heap.enum_tag(none).unwrap()), (0, 1));
+    // up to INLINE_SLOTS fields live in the slot itself; more take a block of their own
     let before = heap.stats.allocated_bytes;
     heap.alloc_struct(4, vec![1, name].into());
-    assert_eq!(heap.stats.allocated_bytes - before, (super::object::SLOT_BYTES + 32) as u64);
+    assert_eq!(heap.stats.allocated_bytes - before, super::object::SLOT_BYTES as u64);
+    let before = heap.stats.allocated_bytes;
+    heap.alloc_struct(5, vec![1, 2, 3, 4].into());
+    assert_eq!(heap.stats.allocated_bytes - before, (super::object::SLOT_BYTES + 48) as u64);
 }
 
 #[test]

@@ -6,56 +6,72 @@
 
 use super::error::{RuntimeError, TraceFrame, TRACE_INNER, TRACE_OUTER};
 use super::interp::{internal, Frame, Vm, REG_CAP, WINDOW};
-use crate::bytecode::op::{Instr, Op};
+use crate::bytecode::chunk::{Function, Program};
 use crate::diag::codes;
 
 fn stack_overflow() -> RuntimeError {
     RuntimeError::new(codes::STACK_OVERFLOW, "stack overflow")
 }
 
-impl Vm<'_> {
-    /// Enters `func` with its registers starting at `base`; the caller's pc must already
-    /// point at its call instruction.
-    pub(crate) fn push_frame(&mut self, func: u32, closure: u32, base: usize) -> Result<(), RuntimeError> {
+impl<'a> Vm<'a> {
+    /// Enters `func` of `prog` (the VM's program, passed in so the returned function's
+    /// borrow is not tied to `self`) with its registers starting at `base` and returns it;
+    /// the caller's pc must already point at its call instruction.
+    #[inline(always)]
+    pub(crate) fn push_frame<'p>(
+        &mut self,
+        prog: &'p Program,
+        func: u32,
+        closure: u32,
+        base: usize,
+    ) -> Result<&'p Function, RuntimeError> {
         if self.frames.len() >= self.max_depth {
             return Err(stack_overflow());
         }
-        let f = self.prog.functions.get(func as usize).ok_or_else(|| internal("call of a missing function"))?;
+        let f = prog.functions.get(func as usize).ok_or_else(|| internal("call of a missing function"))?;
         let need = base + WINDOW;
+        if self.regs.len() < need {
+            self.grow_regs(need)?;
+        }
+        // Zero the non-parameter registers. Small frames zero a fixed 8 slots (the ones
+        // past `nregs` are free; whatever runs there later zeroes or writes them first),
+        // which compiles to a few stores instead of a `memset` call.
+        let (lo, hi) = (base + f.nparams as usize, base + f.nregs as usize);
+        match self.regs.get_mut(lo..lo + 8) {
+            Some(regs) if hi <= lo + 8 => regs.copy_from_slice(&[0; 8]),
+            _ => {
+                if let Some(regs) = self.regs.get_mut(lo..hi) {
+                    regs.fill(0);
+                }
+            }
+        }
+        self.frames.push(Frame { func, closure, base: base as u32, pc: 0 });
+        Ok(f)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_regs(&mut self, need: usize) -> Result<(), RuntimeError> {
         if need > REG_CAP {
             return Err(stack_overflow());
         }
-        if self.regs.len() < need {
-            let len = need.max(self.regs.len().saturating_mul(2)).min(REG_CAP);
-            self.regs.resize(len, 0);
-        }
-        let (lo, hi) = (base + f.nparams as usize, base + f.nregs as usize);
-        if let Some(regs) = self.regs.get_mut(lo..hi) {
-            regs.fill(0);
-        }
-        self.frames.push(Frame { func, closure, base: base as u32, pc: 0 });
+        let len = need.max(self.regs.len().saturating_mul(2)).min(REG_CAP);
+        self.regs.resize(len, 0);
         Ok(())
     }
 
-    /// Leaves the running frame with result `v`. Returns the exit code when the entry frame
-    /// returned; otherwise stores `v` in the caller's result register and moves the caller
-    /// past its call instruction.
-    pub(crate) fn pop_frame(&mut self, v: u64) -> Result<Option<i32>, RuntimeError> {
+    /// Leaves the running frame (dropping its handlers). Returns the caller's frame, whose
+    /// pc is still that of its call instruction, or `None` when the entry frame returned.
+    /// The dispatch loop stores the result in the call's A register and resumes the caller
+    /// after the call (`Call`: one word, `CallK`: two).
+    #[inline(always)]
+    pub(crate) fn pop_frame(&mut self) -> Option<Frame> {
         let depth = self.frames.len().saturating_sub(1) as u32;
         while self.handlers.last().is_some_and(|h| h.frame >= depth) {
             self.handlers.pop();
         }
         self.frames.pop();
-        let Some(caller) = self.frames.last_mut() else {
-            self.ret_bits = v;
-            return Ok(Some(v as i32));
-        };
-        let code = &self.prog.functions.get(caller.func as usize).ok_or_else(|| internal("caller"))?.code;
-        let call = Instr(*code.get(caller.pc as usize).ok_or_else(|| internal("caller pc"))?);
-        let slot = self.regs.get_mut(caller.base as usize + call.a()).ok_or_else(|| internal("result register"))?;
-        *slot = v;
-        caller.pc += if call.op() == Some(Op::CallK) { 2 } else { 1 };
-        Ok(None)
+        self.frames.last().copied()
     }
 
     /// Hands an error to the innermost handler: unwinds to its frame, stores a new Error

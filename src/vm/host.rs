@@ -127,8 +127,8 @@ impl Machine {
     pub fn run_entry(&mut self) -> Result<i32, RuntimeError> {
         self.ensure_loaded();
         self.reset();
-        let entry = self.vm.prog.entry;
-        let result = self.vm.push_frame(entry, NO_CLOSURE, 0).and_then(|()| self.vm.run_loop());
+        let prog = self.vm.prog.clone();
+        let result = self.vm.push_frame(&prog, prog.entry, NO_CLOSURE, 0).and_then(|_| self.vm.run_loop());
         let flushed = self.vm.flush();
         result.and_then(|code| flushed.map(|()| code))
     }
@@ -142,7 +142,8 @@ impl Machine {
         if f.nparams as usize != args.len() {
             return Err(internal("wrong number of arguments"));
         }
-        self.vm.push_frame(func, NO_CLOSURE, 0)?;
+        let prog = self.vm.prog.clone();
+        self.vm.push_frame(&prog, func, NO_CLOSURE, 0)?;
         if let Some(regs) = self.vm.regs.get_mut(..args.len()) {
             regs.copy_from_slice(args);
         }
