@@ -229,8 +229,12 @@ impl<'a> Vm<'a> {
     /// The dispatch loop. Returns the exit code, or the first runtime error (with the
     /// innermost frame's pc set to the faulting instruction).
     fn exec(&mut self) -> Result<i32, RuntimeError> {
-        let prog = self.prog.clone();
-        let prog: &Program = &prog;
+        // SAFETY: the program behind `self.prog` (borrowed for 'a, or an Arc the VM holds)
+        // lives as long as `self` and is never replaced or mutated while the VM runs, so a
+        // reference to it stays valid for this call even though `self` is borrowed mutably
+        // below. Cloning the ProgRef instead puts a value with a destructor in this frame,
+        // whose unwind paths cost the dispatch loop ~10% more instructions (callgrind, fib).
+        let prog: &Program = unsafe { &*std::ptr::from_ref::<Program>(&self.prog) };
         let Some(&fr) = self.frames.last() else { return Err(internal("no frame to run")) };
         let Some(mut func) = prog.functions.get(fr.func as usize) else { return Err(internal("bad function")) };
         let mut code: &[u32] = &func.code;
@@ -582,12 +586,7 @@ impl<'a> Vm<'a> {
                 }
                 Op::CallHost => {
                     let w = extra!();
-                    let mut args = [0u64; MAX_HOST_ARGS];
-                    match r.get(a + 1..a + 1 + b) {
-                        Some(src) if b <= args.len() => args[..b].copy_from_slice(src),
-                        _ => break internal("host function arguments"),
-                    }
-                    match self.call_host(w, &args[..b]) {
+                    match self.call_host_at(w, base + a + 1, b) {
                         Ok(v) => {
                             rewindow!();
                             r[a] = v;
@@ -805,6 +804,18 @@ impl<'a> Vm<'a> {
             top.pc = ipc as u32;
         }
         Err(err)
+    }
+
+    /// `CallHost`: calls host function `w` with the `n` registers from `first` as arguments.
+    /// Kept out of line so the dispatch loop stays as tight as it was without host calls.
+    #[inline(never)]
+    fn call_host_at(&mut self, w: u32, first: usize, n: usize) -> Result<u64, RuntimeError> {
+        let mut args = [0u64; MAX_HOST_ARGS];
+        match self.regs.get(first..first + n) {
+            Some(src) if n <= args.len() => args[..n].copy_from_slice(src),
+            _ => return Err(internal("host function arguments")),
+        }
+        self.call_host(w, &args[..n])
     }
 
     /// Allocates and pins one object per payload-free enum variant of the program.
