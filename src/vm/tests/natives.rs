@@ -153,7 +153,7 @@ fn input_lines_and_prompt() {
 .sig str str
 .const \"name? \"
 .fn main params=1 regs=8
-  LoadK 3 0
+  LoadK 2 0
   CallN 1 1 InputPrompt !0,1
   CallN 2 0 Input !0,1,2
   Print 1 2 0 !0
