@@ -140,7 +140,14 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         // The result register's kind must be known before the call: the safepoint after a
         // native includes its result.
         let result = self.node_type(call.id);
-        let a = self.alloc_for(&result);
+        // As for direct calls: the newest register `dst` (of the result's kind) can be the
+        // result register itself.
+        let a =
+            if self.optimizing() && dst as usize + 1 == self.mark() && self.is_ref_reg(dst) == self.g.is_ref(&result) {
+                dst
+            } else {
+                self.alloc_for(&result)
+            };
         self.place_args(a, args.iter().copied());
         self.abc_x(Op::CallN, a, args.len() as u8, 0, n as u32 | tid << 16);
         self.finish_call(call, a, dst);

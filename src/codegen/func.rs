@@ -221,6 +221,11 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         first
     }
 
+    /// Whether register `r` is marked as holding a heap reference.
+    pub fn is_ref_reg(&self, r: Reg) -> bool {
+        self.reg_ref[r as usize]
+    }
+
     pub fn set_kind(&mut self, r: Reg, is_ref: bool) {
         self.reg_ref[r as usize] = is_ref;
     }

@@ -547,6 +547,33 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         let is_str = *it == Ty::Str;
         let idx = self.alloc(false);
         self.load_int(idx, 0);
+        if self.optimizing() {
+            // The test at the bottom: length, then one compare-and-branch back.
+            let enter = self.jump(Op::Jmp, 0);
+            let body_start = self.pc();
+            self.push_loop(label);
+            let elem_ty = match it {
+                Ty::Array(e) => (**e).clone(),
+                _ => Ty::Str,
+            };
+            let mark = self.mark();
+            let x = self.alloc_for(&elem_ty);
+            self.abc(if is_str { Op::StrIndex } else { Op::ArrayGet }, x, seq, idx);
+            self.bind_loop_var(var, x);
+            self.block(body);
+            self.free_to(mark);
+            let body_line = self.line;
+            let cont = self.pc();
+            self.abc(Op::AddII64, idx, idx, 1);
+            self.patch_to_here(enter);
+            let n = self.alloc(false);
+            self.abc(if is_str { Op::StrLen } else { Op::ArrayLen }, n, seq, 0);
+            let back = self.emit(crate::bytecode::op::Instr::abc(Op::JLtS, idx, n, 1), Some(0));
+            self.set_line_at(back, body_line);
+            self.patch(back, body_start);
+            self.pop_loop(cont);
+            return;
+        }
         let top = self.pc();
         let n = self.alloc(false);
         self.abc(if is_str { Op::StrLen } else { Op::ArrayLen }, n, seq, 0);

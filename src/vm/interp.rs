@@ -20,12 +20,13 @@ use super::host::{HostFns, ProgRef, MAX_HOST_ARGS};
 use super::limits::Limits;
 use super::maps;
 use super::natives::Flow;
+use super::objects::{cold_err, fimm, imm, make_closure, new_enum, str_slice};
 use super::VmConfig;
-use crate::bytecode::chunk::{CaptureSource, Constant, Program, RtType, TypeId};
+use crate::bytecode::chunk::{Constant, Program, RtType, TypeId};
 use crate::bytecode::native::Native;
 use crate::bytecode::op::{Instr, Op};
 use crate::diag::codes;
-use crate::heap::{ClosureObj, GcStats, Heap, Layouts, Obj, RangeObj};
+use crate::heap::{GcStats, Heap, Layouts, Obj, RangeObj};
 
 /// Registers addressable from one frame: 256 plus slack so `A + 3` (ranges of four) is
 /// always inside the window.
@@ -104,26 +105,6 @@ pub(crate) fn rt_type(prog: &Program, ty: TypeId) -> Result<&RtType, RuntimeErro
 #[inline(always)]
 fn window(regs: &mut [u64], base: usize) -> Option<&mut [u64; WINDOW]> {
     regs.get_mut(base..base.checked_add(WINDOW)?)?.try_into().ok()
-}
-
-/// Converts a failure into the runtime error, out of the dispatch loop's hot path (kept
-/// out of line so the loop's handlers stay small).
-#[cold]
-#[inline(never)]
-fn cold_err<E: Into<RuntimeError>>(e: E) -> RuntimeError {
-    e.into()
-}
-
-/// The i32 immediate of a `*KI32`/`*KI64` instruction in register representation.
-#[inline(always)]
-fn imm(w: u32) -> u64 {
-    w as i32 as i64 as u64
-}
-
-/// The f64 immediate (stored as f32 bits) of a `*KF64` instruction, as register bits.
-#[inline(always)]
-fn fimm(w: u32) -> u64 {
-    (f32::from_bits(w) as f64).to_bits()
 }
 
 #[inline(always)]
@@ -760,33 +741,6 @@ impl<'a> Vm<'a> {
                     r[a] = tri!(self.heap.alloc_map(extra!() as TypeId));
                     gc!();
                 }
-                Op::MapGet => match tri!(self.heap.map_get(&prog.types, r[b], r[c])) {
-                    Some(v) => r[a] = v,
-                    None => break maps::key_not_found(&mut self.heap, prog, r[b], r[c]),
-                },
-                Op::MapSet => {
-                    tri!(self.heap.map_set(&prog.types, r[a], r[b], r[c]));
-                    gc!();
-                }
-                Op::MapGetOpt | Op::MapRemove => {
-                    let ty = extra!() as TypeId;
-                    let v = if op == Op::MapGetOpt {
-                        tri!(self.heap.map_get(&prog.types, r[b], r[c]))
-                    } else {
-                        tri!(self.heap.map_remove(&prog.types, r[b], r[c]))
-                    };
-                    r[a] = maps::option(&mut self.heap, &self.unit_variants, ty, v);
-                    gc!();
-                }
-                Op::MapContains => r[a] = tri!(self.heap.map_get(&prog.types, r[b], r[c])).is_some() as u64,
-                Op::MapLen => r[a] = tri!(self.heap.map(r[b])).len().min(i32::MAX as usize) as u64,
-                Op::MapKeys | Op::MapValues => {
-                    let m = tri!(self.heap.map(r[b]));
-                    let items = if op == Op::MapKeys { m.keys() } else { m.values() };
-                    r[a] = self.heap.alloc_array(items, c != 0);
-                    gc!();
-                }
-
                 // ---- output ----
                 Op::Print => {
                     let sig = extra!() as usize;
@@ -796,6 +750,19 @@ impl<'a> Vm<'a> {
                     let vals = vals.to_vec();
                     tri!(format::print(&mut self.heap, prog, &vals, types, &mut *self.out));
                     gc!();
+                }
+                // the map instructions but `NewMap` (maps.rs)
+                _ => {
+                    let w = if op.extra_words() > 0 { extra!() } else { 0 };
+                    let (x, y, z) = (r[a], r[b], r[c]);
+                    match maps::map_op(&mut self.heap, prog, &self.unit_variants, op, [x, y, z], c, w) {
+                        Ok(Some(v)) => r[a] = v,
+                        Ok(None) => {}
+                        Err(e) => break e,
+                    }
+                    if op.may_allocate() {
+                        gc!();
+                    }
                 }
             }
         };
@@ -818,78 +785,8 @@ impl<'a> Vm<'a> {
         self.call_host(w, &args[..n])
     }
 
-    /// Allocates and pins one object per payload-free enum variant of the program.
-    fn alloc_unit_variants(&mut self) {
-        let prog = self.prog.clone();
-        for (ty, t) in prog.types.iter().enumerate() {
-            let units = match t {
-                RtType::Enum { variants, .. } => variants
-                    .iter()
-                    .enumerate()
-                    .map(|(tag, (_, payload))| {
-                        payload.is_empty().then(|| self.heap.alloc_enum(ty as TypeId, tag as u16, Box::new([])))
-                    })
-                    .collect(),
-                _ => Box::default(),
-            };
-            self.pinned.extend(units.iter().flatten());
-            self.unit_variants.push(units);
-        }
-    }
-
     fn uninitialized(&self, g: usize) -> RuntimeError {
         let name = self.prog.globals.get(g).map_or("?", |g| g.name.as_str());
         RuntimeError::new(codes::UNINITIALIZED, format!("`{name}` used before initialization"))
     }
-}
-
-/// `s[lo..hi]` with clamped bounds (a new flat string, or `s` itself when whole).
-fn str_slice(heap: &mut Heap, byte_strs: &[u64], s: u64, lo: u64, hi: u64) -> Result<u64, RuntimeError> {
-    let bytes = heap.str_bytes(s)?;
-    let (lo, hi) = arith::clamp_range(lo, hi, bytes.len());
-    if lo == 0 && hi == bytes.len() {
-        return Ok(s);
-    }
-    let part = bytes.get(lo..hi).unwrap_or_default();
-    if let [byte] = part {
-        return Ok(byte_strs.get(*byte as usize).copied().unwrap_or(0));
-    }
-    let part = part.to_vec();
-    Ok(heap.alloc_string(part))
-}
-
-/// `NewEnum` of variant `tag` of enum type `ty`: the shared unit object when there is no
-/// payload, else a new object.
-#[inline]
-fn new_enum(heap: &mut Heap, units: &[Box<[Option<u64>]>], ty: TypeId, tag: u16, payload: &[u64]) -> u64 {
-    if payload.is_empty() {
-        if let Some(h) = units.get(ty as usize).and_then(|u| u.get(tag as usize)).copied().flatten() {
-            return h;
-        }
-    }
-    heap.alloc_enum_from(ty, tag, payload)
-}
-
-/// Builds a closure of function `f` from the running frame's registers and closure.
-fn make_closure(
-    heap: &mut Heap,
-    prog: &Program,
-    f: usize,
-    r: &[u64; WINDOW],
-    current: u64,
-) -> Result<u64, RuntimeError> {
-    let g = prog.functions.get(f).ok_or_else(|| internal("closure function index"))?;
-    let mut caps = Vec::with_capacity(g.captures.len());
-    for cap in &g.captures {
-        let v = match cap.source {
-            CaptureSource::Register(x) => r[x as usize],
-            CaptureSource::Capture(i) => {
-                let cl = heap.closure(current)?;
-                *cl.caps.get(i as usize).ok_or_else(|| internal("capture source"))?
-            }
-        };
-        caps.push(v);
-    }
-    let ref_caps = g.captures.iter().map(|c| c.is_ref).collect();
-    Ok(heap.alloc(Obj::Closure(ClosureObj { func: f as u32, caps: caps.into_boxed_slice(), ref_caps })))
 }

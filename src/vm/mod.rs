@@ -6,7 +6,8 @@
 //! host's functions and a VM that persists between calls), `limits.rs`
 //! (instruction budget, deadline, interrupt), `arith.rs` (checked
 //! arithmetic, shifts, casts, loops), `display.rs` (the display form of values),
-//! `format.rs` (`as string` and `print` templates), `equality.rs`
+//! `format.rs` (`as string` and `print` templates), `objects.rs` (out-of-line helpers of the
+//! dispatch loop: immediates, slices, enum values, closures), `equality.rs`
 //! (deep equality and ordering), `natives.rs` (built-in functions), `maps.rs` (helpers
 //! of the map instructions; the map object is `heap/map.rs`).
 
@@ -21,6 +22,7 @@ pub(crate) mod interp;
 mod limits;
 mod maps;
 mod natives;
+mod objects;
 mod roots;
 mod std_natives;
 #[cfg(test)]
