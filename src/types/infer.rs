@@ -162,6 +162,11 @@ impl<'a> Infer<'a> {
 
     /// Unify `found` into `expected`, reporting a mismatch at `span`. Returns success.
     pub(super) fn expect(&mut self, expected: &Ty, found: &Ty, span: Span) -> bool {
+        // Fast path: the same scalar type on both sides (most checks) needs no unification
+        // and, above all, no display strings for a message that will not be written.
+        if same_scalar(self.t.table.resolve(expected), self.t.table.resolve(found)) {
+            return true;
+        }
         let literal_side = self.is_literal_var(expected) || self.is_literal_var(found);
         // Shown as they were before unification, which may bind parts of them even when
         // it fails (so `{integer}` is not reported as the type it was compared with).
@@ -326,4 +331,21 @@ pub(crate) fn substitute(table: &TyTable, t: &Ty, map: &HashMap<u32, Ty>) -> Ty 
         Ty::Map(k, v) => Ty::Map(Box::new(substitute(table, &k, map)), Box::new(substitute(table, &v, map))),
         other => other,
     }
+}
+
+/// Both sides are the same type without parts (no variables, nothing to unify).
+fn same_scalar(a: &Ty, b: &Ty) -> bool {
+    use Ty::*;
+    matches!(
+        (a, b),
+        (Void, Void)
+            | (Bool, Bool)
+            | (I32, I32)
+            | (I64, I64)
+            | (U32, U32)
+            | (U64, U64)
+            | (F64, F64)
+            | (Str, Str)
+            | (Error, Error)
+    )
 }

@@ -87,6 +87,17 @@ impl TyTable {
     }
 
     /// Follow links at the top of `t`.
+    /// `t` with variable links followed, borrowed (no clone).
+    pub fn resolve<'s>(&'s self, mut t: &'s Ty) -> &'s Ty {
+        while let Ty::Var(v) = t {
+            match self.vars.get(*v as usize) {
+                Some(VarState::Link(next)) => t = next,
+                _ => return t,
+            }
+        }
+        t
+    }
+
     pub fn shallow(&self, t: &Ty) -> Ty {
         let mut t = t.clone();
         while let Ty::Var(v) = t {
