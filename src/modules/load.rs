@@ -204,7 +204,8 @@ impl Loader<'_> {
             let shown = path.to_string_lossy().into_owned();
             match std::fs::read(&path).map(String::from_utf8) {
                 Ok(Ok(text)) => {
-                    let id = self.add_unit(name, shown, text, path.parent().map(Path::to_path_buf), false);
+                    let unique = self.unique_path(name, &path);
+                    let id = self.add_unit(unique, shown, text, path.parent().map(Path::to_path_buf), false);
                     self.by_key.insert(key, id);
                     return Some(id);
                 }
@@ -223,6 +224,24 @@ impl Loader<'_> {
         }
         self.not_found(decl, &name, &rel, &dirs);
         None
+    }
+
+    /// The module path that qualifies a file's type names. Two different files may be
+    /// imported under the same name from different directories (`use util` in `lib/x.orus`
+    /// finds `lib/util.orus`, in `main.orus` finds `util.orus`); the second one is named
+    /// after its path relative to the main file's directory (`lib.util`), or numbered.
+    fn unique_path(&self, name: String, file: &Path) -> String {
+        let taken = |p: &str| self.units.iter().any(|u| u.path == p);
+        if !taken(&name) {
+            return name;
+        }
+        let relative = self
+            .main_dir
+            .as_ref()
+            .and_then(|d| file.strip_prefix(d).ok())
+            .map(|r| r.with_extension("").iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("."))
+            .filter(|r| !r.is_empty() && !taken(r));
+        relative.unwrap_or_else(|| (2..).map(|i| format!("{name}#{i}")).find(|p| !taken(p)).unwrap_or(name))
     }
 
     /// Directories to search from `importer`, in order, without repeats. Standard modules
@@ -361,12 +380,30 @@ impl Loader<'_> {
                 _ => None,
             })
             .collect();
+        // Names the unit declares itself (functions, constants, types): an explicit import or
+        // a namespace of the same name is an error (E2029); globs yield to them.
+        let declared: HashMap<String, Span> = module
+            .stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Fn(FnDecl { name, .. })
+                | StmtKind::Const { name, .. }
+                | StmtKind::Struct(StructDecl { name, .. })
+                | StmtKind::Enum(EnumDecl { name, .. }) => Some((name.name.clone(), name.span)),
+                _ => None,
+            })
+            .collect();
         // Names bound by explicit imports and namespaces, to report one bound twice.
         let mut bound: HashMap<String, Span> = HashMap::new();
-        let mut bind_once = |diags: &mut Vec<Diagnostic>, name: &Ident| match bound.get(&name.name) {
-            Some(first) => diags.push(imported_twice(name, *first)),
-            None => {
-                bound.insert(name.name.clone(), name.span);
+        let mut bind_once = |diags: &mut Vec<Diagnostic>, name: &Ident| {
+            if let Some(mine) = declared.get(&name.name) {
+                diags.push(imported_and_declared(name, *mine));
+            }
+            match bound.get(&name.name) {
+                Some(first) => diags.push(imported_twice(name, *first)),
+                None => {
+                    bound.insert(name.name.clone(), name.span);
+                }
             }
         };
         for decl in top_level_uses(module) {
@@ -406,9 +443,6 @@ impl Loader<'_> {
                         let local = alias.as_ref().unwrap_or(n);
                         match ex.names.get(&n.name) {
                             Some(e) if e.public && e.kind == Kind::Type => {
-                                if let Some(mine) = own.iter().find(|o| o.name == local.name) {
-                                    self.diags.push(imported_and_declared(local, mine.span));
-                                }
                                 out.types.insert(local.name.clone(), self.qualified(t, &n.name));
                             }
                             Some(e) if e.public => out.value(local.name.clone(), t, &n.name, local.span, false),

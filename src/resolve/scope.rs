@@ -601,7 +601,7 @@ impl<'d> Resolver<'d> {
             }
             ExprKind::Field { base, .. } => {
                 // `Type.member` is resolved by the checker; any other unknown base is an error
-                // here (there are no module namespaces yet).
+                // here (module namespaces were rewritten to names by the linker).
                 let is_type = matches!(&base.kind, ExprKind::Name(n)
                     if self.is_type_name(&n.name)
                         || (self.lookup_entry(&n.name).is_none() && matches!(n.name.as_str(), "Map" | "Option" | "Result")));

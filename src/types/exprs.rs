@@ -181,6 +181,16 @@ impl<'a> Infer<'a> {
                 )
                 .with_help(format!("wrap it in a function: `fn(x): {}(x)`", n.name)),
             ),
+            // A struct or enum name used as a value (the resolver leaves type names to us).
+            Res::Error if self.t.adt_ids.contains_key(&n.name) => self.error(
+                Diagnostic::error(
+                    codes::NOT_CALLABLE,
+                    format!("`{}` is a type, not a value", n.name),
+                    n.span,
+                    "a struct or enum name",
+                )
+                .with_help(format!("build a value with `{}{{ field: value }}` or one of its variants", n.name)),
+            ),
             Res::Error => Ty::Unknown,
         }
     }

@@ -14,30 +14,23 @@ impl<'d> Resolver<'d> {
             namespaces: unit.namespaces.clone(),
             fns: HashMap::new(),
         };
+        // "Did you mean `Shape.Circle`" suggestions name this unit's own enums only.
+        self.variant_names.clear();
         self.push_scope(ScopeKind::Function(MODULE_INIT));
         self.hoist_top_level(stmts);
-        // Explicit imports first (clashing with a declaration is an error), then globs,
-        // which yield to both.
-        let mut imported: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
+        // Explicit imports first, then globs. A name the unit declares wins: a clash with an
+        // explicit import was reported by the linker (E2029); globs yield silently, also to
+        // the unit's module-level bindings (`count = 0` after `use std.string: *`).
+        let assigned = top_level_binding_names(stmts);
         for imp in unit.imports.iter().filter(|i| !i.glob).chain(unit.imports.iter().filter(|i| i.glob)) {
+            if imp.glob && assigned.contains(imp.name.as_str()) {
+                continue;
+            }
             let Some(entry) = self.unit_scopes.get(imp.from).and_then(|names| names.get(&imp.member)).copied() else {
                 continue;
             };
             let Some(scope) = self.scopes.last_mut() else { continue };
-            match scope.names.get(&imp.name).copied() {
-                None => {
-                    scope.names.insert(imp.name.clone(), entry);
-                    imported.insert(&imp.name);
-                }
-                // Globs yield; two imports of one name were reported by the linker.
-                Some(_) if imp.glob || imported.contains(imp.name.as_str()) => {}
-                Some(existing) => {
-                    if let Some(span) = self.entry_span(existing) {
-                        let ident = Ident { name: imp.name.clone(), span: imp.span };
-                        self.diags.push(crate::modules::imported_and_declared(&ident, span));
-                    }
-                }
-            }
+            scope.names.entry(imp.name.clone()).or_insert(entry);
         }
         // Names whose import failed are renamed to this one (see `modules::rename`).
         if let Some(scope) = self.scopes.last_mut() {
@@ -54,15 +47,6 @@ impl<'d> Resolver<'d> {
         let names = self.scopes.last().map(|s| s.names.clone()).unwrap_or_default();
         self.unit_scopes.push(names);
         self.pop_scope();
-    }
-
-    /// Where the declaration behind a scope entry is (for "declared here" labels).
-    fn entry_span(&self, e: Entry) -> Option<Span> {
-        match e {
-            Entry::Binding(b) => self.out.bindings.get(b as usize).map(|b| b.span),
-            Entry::Func(f) => self.out.functions.get(f as usize).map(|f| f.span),
-            Entry::Type | Entry::Poisoned | Entry::Host(_) => None,
-        }
     }
 
     /// Declare top-level functions, constants and type names before anything runs, so
@@ -108,6 +92,7 @@ impl<'d> Resolver<'d> {
                 _ => {}
             }
         }
+        self.report_type_fn_clashes(stmts);
     }
 
     /// Methods are top-level functions reached through their type: `Type.f` / `value.f`.
@@ -132,6 +117,29 @@ impl<'d> Resolver<'d> {
             let id =
                 self.new_function(&format!("{type_name}.{}", m.name.name), FnKind::TopLevel, Some(MODULE_INIT), m.span);
             self.out.methods.insert(key, id);
+        }
+    }
+
+    /// A struct or enum and a function of the same name at module level (whichever comes
+    /// first): calls would be ambiguous.
+    fn report_type_fn_clashes(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            let (StmtKind::Struct(StructDecl { name, .. }) | StmtKind::Enum(EnumDecl { name, .. })) = &s.kind else {
+                continue;
+            };
+            if let Some(f) = self.unit.fns.get(&name.name).copied() {
+                let fn_span = self.out.functions.get(f as usize).map(|f| f.span);
+                let mut d = Diagnostic::error(
+                    codes::DUPLICATE_DEFINITION,
+                    format!("`{}` is both a type and a function", name.name),
+                    name.span,
+                    "type declared here",
+                );
+                if let Some(span) = fn_span {
+                    d = d.with_label(span, "function declared here");
+                }
+                self.diags.push(d);
+            }
         }
     }
 
@@ -178,4 +186,25 @@ impl<'d> Resolver<'d> {
             }
         }
     }
+}
+
+/// Names that module-level `x = ...` / `let x = ...` statements bind.
+fn top_level_binding_names(stmts: &[Stmt]) -> hashbrown::HashSet<&str> {
+    let mut out = hashbrown::HashSet::new();
+    for s in stmts {
+        match &s.kind {
+            StmtKind::Decl { name, .. } => {
+                out.insert(name.name.as_str());
+            }
+            StmtKind::Assign { targets, .. } => {
+                for t in targets {
+                    if let ExprKind::Name(n) = &t.kind {
+                        out.insert(n.name.as_str());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
