@@ -20,6 +20,9 @@ enum Entry {
     Type,
     /// A name whose import failed (already reported): resolves quietly to an error.
     Poisoned,
+    /// A name two `use m: *` imports bring from different modules (index into
+    /// `Resolver::ambiguous`): an error where it is used.
+    Ambiguous(u32),
     /// A host function (`Res::Host`).
     Host(u32),
 }
@@ -60,6 +63,10 @@ pub struct Resolver<'d> {
     unit: UnitCtx,
     /// Each resolved unit's top-level names, by unit index: what its importers may bind.
     unit_scopes: Vec<HashMap<String, Entry>>,
+    /// Each resolved unit's module path, by unit index (for messages).
+    unit_paths: Vec<String>,
+    /// Names made ambiguous by glob imports, with the modules exporting them.
+    ambiguous: Vec<(String, Vec<String>)>,
     /// Whether `scopes[0]` holds the embedding host's declarations (`host_scope`).
     host_scope: bool,
     diags: &'d mut Vec<Diagnostic>,
@@ -76,6 +83,8 @@ impl<'d> Resolver<'d> {
             variant_names: HashMap::new(),
             unit: UnitCtx::default(),
             unit_scopes: Vec::new(),
+            unit_paths: Vec::new(),
+            ambiguous: Vec::new(),
             host_scope: false,
             diags,
         }
@@ -182,7 +191,7 @@ impl<'d> Resolver<'d> {
                 let prev_span = match prev {
                     Entry::Binding(b) => Some(self.out.bindings[b as usize].span),
                     Entry::Func(f) => Some(self.out.functions[f as usize].span),
-                    Entry::Type | Entry::Poisoned | Entry::Host(_) => None,
+                    Entry::Type | Entry::Poisoned | Entry::Ambiguous(_) | Entry::Host(_) => None,
                 };
                 let mut d = Diagnostic::error(
                     codes::REDECLARED,
@@ -222,7 +231,7 @@ impl<'d> Resolver<'d> {
             Some((Entry::Func(f), _)) => Some(Res::Func(f)),
             Some((Entry::Host(i), _)) => Some(Res::Host(i)),
             Some((Entry::Type, _)) => None,
-            Some((Entry::Poisoned, _)) => Some(Res::Error),
+            Some((Entry::Poisoned | Entry::Ambiguous(_), _)) => Some(Res::Error),
             None => Builtin::from_name(name).filter(|b| self.unit.is_std || !b.is_internal()).map(Res::Builtin),
         }
     }
@@ -556,6 +565,11 @@ impl<'d> Resolver<'d> {
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Name(n) => {
+                if let Some((Entry::Ambiguous(i), _)) = self.lookup_entry(&n.name) {
+                    self.report_ambiguous(n, i);
+                    self.out.names.insert(e.id, Res::Error);
+                    return;
+                }
                 if n.name == "main" && self.current_fn() == MODULE_INIT && self.unit.is_main {
                     self.out.top_level_calls_main = true;
                 }

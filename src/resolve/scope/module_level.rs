@@ -22,6 +22,7 @@ impl<'d> Resolver<'d> {
         // explicit import was reported by the linker (E2029); globs yield silently, also to
         // the unit's module-level bindings (`count = 0` after `use std.string: *`).
         let assigned = top_level_binding_names(stmts);
+        let mut from_glob: HashMap<String, usize> = HashMap::new();
         for imp in unit.imports.iter().filter(|i| !i.glob).chain(unit.imports.iter().filter(|i| i.glob)) {
             if imp.glob && assigned.contains(imp.name.as_str()) {
                 continue;
@@ -29,8 +30,23 @@ impl<'d> Resolver<'d> {
             let Some(entry) = self.unit_scopes.get(imp.from).and_then(|names| names.get(&imp.member)).copied() else {
                 continue;
             };
+            // A second glob bringing the same name from another module: ambiguous.
+            if let Some(first) = from_glob.get(&imp.name).copied().filter(|f| imp.glob && *f != imp.from) {
+                let modules = [first, imp.from].map(|u| self.unit_paths.get(u).cloned().unwrap_or_default());
+                let index = self.ambiguous.len() as u32;
+                self.ambiguous.push((imp.name.clone(), modules.to_vec()));
+                if let Some(scope) = self.scopes.last_mut() {
+                    scope.names.insert(imp.name.clone(), Entry::Ambiguous(index));
+                }
+                continue;
+            }
             let Some(scope) = self.scopes.last_mut() else { continue };
-            scope.names.entry(imp.name.clone()).or_insert(entry);
+            if !scope.names.contains_key(&imp.name) {
+                scope.names.insert(imp.name.clone(), entry);
+                if imp.glob {
+                    from_glob.insert(imp.name.clone(), imp.from);
+                }
+            }
         }
         // Names whose import failed are renamed to this one (see `modules::rename`).
         if let Some(scope) = self.scopes.last_mut() {
@@ -46,6 +62,7 @@ impl<'d> Resolver<'d> {
         self.top_level(stmts);
         let names = self.scopes.last().map(|s| s.names.clone()).unwrap_or_default();
         self.unit_scopes.push(names);
+        self.unit_paths.push(unit.path.clone());
         self.pop_scope();
     }
 
@@ -118,6 +135,19 @@ impl<'d> Resolver<'d> {
                 self.new_function(&format!("{type_name}.{}", m.name.name), FnKind::TopLevel, Some(MODULE_INIT), m.span);
             self.out.methods.insert(key, id);
         }
+    }
+
+    /// A use of a name that two glob imports bring from different modules.
+    pub(super) fn report_ambiguous(&mut self, name: &Ident, index: u32) {
+        let modules = self.ambiguous.get(index as usize).map(|(_, m)| m.join("` and `")).unwrap_or_default();
+        let d = Diagnostic::error(
+            codes::DUPLICATE_DEFINITION,
+            format!("`{}` is ambiguous", name.name),
+            name.span,
+            format!("exported by both `{modules}`, each imported with `*`"),
+        )
+        .with_help("import the one you mean by name (`use module: name`), or use a namespace");
+        self.diags.push(d);
     }
 
     /// A struct or enum and a function of the same name at module level (whichever comes
