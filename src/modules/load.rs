@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use hashbrown::HashMap;
 
 use super::exports::{Exports, Kind};
-use super::rename::{Namespace, Renamer, ERROR_TYPE};
+use super::rename::{Namespace, Renamer, AMBIGUOUS_TYPE, ERROR_TYPE};
 use super::{stdlib, Linked, ModuleOptions, Unit, ValueImport};
 use crate::diag::{codes, Diagnostic, SourceFile};
 use crate::resolve::suggest::closest;
@@ -444,6 +444,7 @@ impl Loader<'_> {
                         match ex.names.get(&n.name) {
                             Some(e) if e.public && e.kind == Kind::Type => {
                                 out.types.insert(local.name.clone(), self.qualified(t, &n.name));
+                                out.glob_types.remove(&local.name);
                             }
                             Some(e) if e.public => out.value(local.name.clone(), t, &n.name, local.span, false),
                             Some(e) => {
@@ -466,7 +467,20 @@ impl Loader<'_> {
                     }
                     for m in ex.public(Some(Kind::Type)) {
                         let q = self.qualified(t, m);
-                        out.types.entry(m.to_string()).or_insert(q);
+                        match out.types.get(m) {
+                            None => {
+                                out.types.insert(m.to_string(), q);
+                                out.glob_types.insert(m.to_string());
+                            }
+                            // A second glob with another type of this name: ambiguous on use.
+                            Some(first)
+                                if out.glob_types.contains(m) && *first != q && !first.starts_with(AMBIGUOUS_TYPE) =>
+                            {
+                                let both = format!("{AMBIGUOUS_TYPE}`{first}` and `{q}`");
+                                out.types.insert(m.to_string(), both);
+                            }
+                            Some(_) => {}
+                        }
                     }
                 }
             }
@@ -504,6 +518,8 @@ fn imported_twice(name: &Ident, first: Span) -> Diagnostic {
 #[derive(Default)]
 struct Imports {
     types: HashMap<String, String>,
+    /// Type names that came from a glob import (an explicit import replaces them).
+    glob_types: hashbrown::HashSet<String>,
     namespaces: HashMap<String, Namespace>,
     values: Vec<ValueImport>,
 }

@@ -15,6 +15,10 @@ use crate::syntax::span::Span;
 /// A type name that later stages accept as "already reported" (an unknown type).
 pub const ERROR_TYPE: &str = "{error}";
 
+/// Prefix of a type-map entry for a name two glob imports bring from different modules;
+/// the rest names both (`geometry.Point and shapes.Point`).
+pub const AMBIGUOUS_TYPE: &str = "{ambiguous}";
+
 /// A module bound to a name by `use a.b` / `use a.b as m`.
 pub struct Namespace {
     /// The module's full name, for messages.
@@ -80,10 +84,21 @@ impl<'a> Renamer<'a> {
         self.types.get(name)
     }
 
-    fn rename(&self, id: &mut Ident) {
-        if let Some(q) = self.type_name(&id.name) {
-            id.name = q.clone();
+    fn rename(&mut self, id: &mut Ident) {
+        let Some(q) = self.type_name(&id.name) else { return };
+        if let Some(both) = q.strip_prefix(AMBIGUOUS_TYPE) {
+            let d = Diagnostic::error(
+                codes::DUPLICATE_DEFINITION,
+                format!("`{}` is ambiguous", id.name),
+                id.span,
+                format!("both {both} are imported with `*`"),
+            )
+            .with_help("import the one you mean by name (`use module: Name`), or use a namespace");
+            self.diags.push(d);
+            id.name = ERROR_TYPE.to_string();
+            return;
         }
+        id.name = q.clone();
     }
 
     /// `ns.member`: what it names, reporting private and unknown members.
