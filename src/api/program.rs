@@ -308,17 +308,24 @@ impl Program {
         Ok((info.ty, info.type_name.clone()))
     }
 
-    /// Reads global `name` (a module-level binding of the script, or a host global).
-    pub fn global<T: FromOrus>(&mut self, name: &str) -> Result<T, Error> {
+    /// The slot and type of global `name`, after checking that the Rust type `T` (whose
+    /// `accepts` is given) matches its Orus type.
+    fn typed_global<T>(&self, name: &str, accepts: fn(&[RtType], TypeId) -> bool) -> Result<(usize, TypeId), Error> {
         let slot = self.global_slot(name)?;
         let (ty, orus) = self.global_type(slot)?;
-        if !T::accepts(&self.machine.program().types, ty) {
+        if !accepts(&self.machine.program().types, ty) {
             return Err(Error::Signature {
                 name: name.to_string(),
                 orus,
                 rust: std::any::type_name::<T>().to_string(),
             });
         }
+        Ok((slot, ty))
+    }
+
+    /// Reads global `name` (a module-level binding of the script, or a host global).
+    pub fn global<T: FromOrus>(&mut self, name: &str) -> Result<T, Error> {
+        let (slot, ty) = self.typed_global::<T>(name, T::accepts)?;
         let bits = self.machine.global(slot).ok_or_else(|| {
             Error::Runtime(RuntimeError::new(codes::UNINITIALIZED, format!("`{name}` used before initialization")))
         })?;
@@ -334,15 +341,7 @@ impl Program {
 
     /// Sets global `name` from the host (whatever its `mut`-ness in the script).
     pub fn set_global<T: IntoOrus>(&mut self, name: &str, value: T) -> Result<(), Error> {
-        let slot = self.global_slot(name)?;
-        let (ty, orus) = self.global_type(slot)?;
-        if !T::accepts(&self.machine.program().types, ty) {
-            return Err(Error::Signature {
-                name: name.to_string(),
-                orus,
-                rust: std::any::type_name::<T>().to_string(),
-            });
-        }
+        let (slot, ty) = self.typed_global::<T>(name, T::accepts)?;
         let bits = value.into_orus(&mut self.machine.cx(), ty)?;
         Ok(self.machine.set_global(slot, bits)?)
     }

@@ -110,30 +110,7 @@ impl Type {
     }
 }
 
-/// The Orus name of runtime type `id` (struct and enum names without type arguments).
-pub(crate) fn rt_name(types: &[RtType], id: TypeId) -> String {
-    let name = |id: &TypeId| rt_name(types, *id);
-    match types.get(id as usize) {
-        Some(RtType::Void) => "void".into(),
-        Some(RtType::Bool) => "bool".into(),
-        Some(RtType::I32) => "i32".into(),
-        Some(RtType::I64) => "i64".into(),
-        Some(RtType::U32) => "u32".into(),
-        Some(RtType::U64) => "u64".into(),
-        Some(RtType::F64) => "f64".into(),
-        Some(RtType::Str) => "string".into(),
-        Some(RtType::Error) => "Error".into(),
-        Some(RtType::Array(e)) => format!("[{}]", name(e)),
-        Some(RtType::Range(e)) => format!("Range<{}>", name(e)),
-        Some(RtType::Map { key, value }) => format!("Map<{}, {}>", name(key), name(value)),
-        Some(RtType::Func { params, ret }) => {
-            let ps: Vec<String> = params.iter().map(name).collect();
-            format!("fn({}) -> {}", ps.join(", "), name(ret))
-        }
-        Some(RtType::Struct { name, .. } | RtType::Enum { name, .. }) => name.clone(),
-        None => "?".into(),
-    }
-}
+pub(crate) use crate::bytecode::disasm::rt_type_name as rt_name;
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -185,15 +185,21 @@ fn function_name(prog: &Program, f: usize) -> String {
 
 /// A type's name as Orus writes it, with a depth bound for malformed tables.
 pub fn type_name(prog: &Program, t: TypeId) -> String {
-    type_name_depth(prog, t, 0)
+    rt_type_name(&prog.types, t)
 }
 
-fn type_name_depth(prog: &Program, t: TypeId, depth: usize) -> String {
+/// The name of runtime type `t` of the table `types` (struct and enum names without type
+/// arguments), as `typeof` writes it; also used by the embedding API.
+pub fn rt_type_name(types: &[RtType], t: TypeId) -> String {
+    type_name_depth(types, t, 0)
+}
+
+fn type_name_depth(types: &[RtType], t: TypeId, depth: usize) -> String {
     if depth > 64 {
         return "...".into();
     }
-    let name = |t: &TypeId| type_name_depth(prog, *t, depth + 1);
-    match prog.types.get(t as usize) {
+    let name = |t: &TypeId| type_name_depth(types, *t, depth + 1);
+    match types.get(t as usize) {
         None => "?".into(),
         Some(RtType::Void) => "void".into(),
         Some(RtType::Bool) => "bool".into(),
@@ -205,7 +211,7 @@ fn type_name_depth(prog: &Program, t: TypeId, depth: usize) -> String {
         Some(RtType::Str) => "string".into(),
         Some(RtType::Error) => "Error".into(),
         Some(RtType::Array(e)) => format!("[{}]", name(e)),
-        Some(RtType::Range(e)) => format!("range<{}>", name(e)),
+        Some(RtType::Range(e)) => format!("Range<{}>", name(e)),
         Some(RtType::Struct { name, .. } | RtType::Enum { name, .. }) => name.clone(),
         Some(RtType::Map { key, value }) => format!("Map<{}, {}>", name(key), name(value)),
         Some(RtType::Func { params, ret }) => {

@@ -543,6 +543,21 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
 
     /// Loop over the array or string in `seq` by index (re-reading the length each step,
     /// so elements pushed during the loop are visited).
+    /// One iteration of a for-each over `seq` (an array, or a string when `is_str`) at
+    /// index `idx`: the element into a fresh register bound to `var`, then the body.
+    fn foreach_body(&mut self, it: &Ty, is_str: bool, seq: Reg, idx: Reg, var: Option<&Ident>, body: &Block) {
+        let elem_ty = match it {
+            Ty::Array(e) => (**e).clone(),
+            _ => Ty::Str,
+        };
+        let mark = self.mark();
+        let x = self.alloc_for(&elem_ty);
+        self.abc(if is_str { Op::StrIndex } else { Op::ArrayGet }, x, seq, idx);
+        self.bind_loop_var(var, x);
+        self.block(body);
+        self.free_to(mark);
+    }
+
     fn index_loop(&mut self, label: &Option<Ident>, var: Option<&Ident>, seq: Reg, it: &Ty, body: &Block) {
         let is_str = *it == Ty::Str;
         let idx = self.alloc(false);
@@ -552,16 +567,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
             let enter = self.jump(Op::Jmp, 0);
             let body_start = self.pc();
             self.push_loop(label);
-            let elem_ty = match it {
-                Ty::Array(e) => (**e).clone(),
-                _ => Ty::Str,
-            };
-            let mark = self.mark();
-            let x = self.alloc_for(&elem_ty);
-            self.abc(if is_str { Op::StrIndex } else { Op::ArrayGet }, x, seq, idx);
-            self.bind_loop_var(var, x);
-            self.block(body);
-            self.free_to(mark);
+            self.foreach_body(it, is_str, seq, idx, var, body);
             let body_line = self.line;
             let cont = self.pc();
             self.abc(Op::AddII64, idx, idx, 1);
@@ -580,16 +586,7 @@ impl<'g, 'a> FnBuilder<'g, 'a> {
         self.abc(Op::LtS, n, idx, n);
         let exit = self.jump(Op::JmpIfNot, n);
         self.push_loop(label);
-        let elem_ty = match it {
-            Ty::Array(e) => (**e).clone(),
-            _ => Ty::Str,
-        };
-        let mark = self.mark();
-        let x = self.alloc_for(&elem_ty);
-        self.abc(if is_str { Op::StrIndex } else { Op::ArrayGet }, x, seq, idx);
-        self.bind_loop_var(var, x);
-        self.block(body);
-        self.free_to(mark);
+        self.foreach_body(it, is_str, seq, idx, var, body);
         let cont = self.pc();
         self.abc(Op::AddII64, idx, idx, 1);
         self.jump_back(Op::Jmp, 0, top);
